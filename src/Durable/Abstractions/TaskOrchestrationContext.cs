@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Logging;
+
+namespace Governance.Durable;
+
+/// <summary>
+/// The orchestrator's view of its instance, mirroring Microsoft.DurableTask's context. Every member that
+/// returns a task records (or replays) an action in the instance's history. Members are abstract or virtual
+/// so orchestrators can be unit-tested with a mock.
+/// </summary>
+public abstract class TaskOrchestrationContext
+{
+    public abstract TaskName Name { get; }
+
+    public abstract string InstanceId { get; }
+
+    /// <summary>The orchestrator version this instance started with; it always replays with that version.</summary>
+    public virtual string Version => string.Empty;
+
+    public abstract ParentOrchestrationInstance? Parent { get; }
+
+    /// <summary>The replay-safe current time: the time the current step started, from history.</summary>
+    public abstract DateTime CurrentUtcDateTime { get; }
+
+    public abstract bool IsReplaying { get; }
+
+    protected abstract ILoggerFactory LoggerFactory { get; }
+
+    public abstract T? GetInput<T>();
+
+    public virtual Task CallActivityAsync(TaskName name, object? input = null, TaskOptions? options = null)
+        => CallActivityAsync<object?>(name, input, options);
+
+    public abstract Task<TResult> CallActivityAsync<TResult>(TaskName name, object? input = null, TaskOptions? options = null);
+
+    public virtual Task CreateTimer(TimeSpan delay, CancellationToken cancellationToken)
+        => CreateTimer(CurrentUtcDateTime.Add(delay), cancellationToken);
+
+    /// <summary>A durable timer: one TimerCreated and one TimerFired event in history, whatever its length.</summary>
+    public abstract Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken);
+
+    /// <summary>Waits for an external event; events that arrived earlier are buffered and delivered first-in first-out.</summary>
+    public abstract Task<T> WaitForExternalEvent<T>(string eventName, CancellationToken cancellationToken = default);
+
+    /// <summary>Waits for an external event or throws <see cref="TaskCanceledException"/> when the timeout elapses.</summary>
+    public virtual async Task<T> WaitForExternalEvent<T>(string eventName, TimeSpan timeout)
+    {
+        using var timerCancellation = new CancellationTokenSource();
+        using var eventCancellation = new CancellationTokenSource();
+        Task<T> eventTask = WaitForExternalEvent<T>(eventName, eventCancellation.Token);
+        Task timerTask = CreateTimer(timeout, timerCancellation.Token);
+        Task winner = await Task.WhenAny(eventTask, timerTask);
+        if (winner == eventTask)
+        {
+            timerCancellation.Cancel();
+            return await eventTask;
+        }
+
+        eventCancellation.Cancel();
+        throw new TaskCanceledException($"Timed out after {timeout} waiting for external event '{eventName}'.");
+    }
+
+    /// <summary>Sends an event to another orchestration instance (fire and forget, recorded in history).</summary>
+    public abstract void SendEvent(string instanceId, string eventName, object? payload);
+
+    /// <summary>Sets the custom status shown in the instance's metadata (any JSON-serializable object).</summary>
+    public abstract void SetCustomStatus(object? customStatus);
+
+    public virtual Task CallSubOrchestratorAsync(TaskName orchestratorName, object? input = null, TaskOptions? options = null)
+        => CallSubOrchestratorAsync<object?>(orchestratorName, input, options);
+
+    public abstract Task<TResult> CallSubOrchestratorAsync<TResult>(TaskName orchestratorName, object? input = null, TaskOptions? options = null);
+
+    /// <summary>
+    /// Restarts this instance with a new input and an empty history once the current run returns. The previous
+    /// execution's history stays readable by its execution id. Unprocessed external events are carried over when asked.
+    /// </summary>
+    public abstract void ContinueAsNew(object? newInput = null, bool preserveUnprocessedEvents = true);
+
+    /// <summary>A deterministic, replay-safe GUID (name-based, from the instance id and a counter).</summary>
+    public abstract Guid NewGuid();
+
+    public virtual ILogger CreateReplaySafeLogger(string categoryName)
+        => new ReplaySafeLogger(this, LoggerFactory.CreateLogger(categoryName));
+
+    public virtual ILogger CreateReplaySafeLogger(Type type)
+        => new ReplaySafeLogger(this, LoggerFactory.CreateLogger(type));
+
+    public virtual ILogger CreateReplaySafeLogger<T>() => CreateReplaySafeLogger(typeof(T));
+
+    private sealed class ReplaySafeLogger(TaskOrchestrationContext context, ILogger inner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => !context.IsReplaying && inner.IsEnabled(logLevel);
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!context.IsReplaying)
+            {
+                inner.Log(logLevel, eventId, state, exception, formatter);
+            }
+        }
+    }
+}

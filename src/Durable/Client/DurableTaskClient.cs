@@ -1,0 +1,62 @@
+using Azure;
+
+namespace Governance.Durable;
+
+/// <summary>
+/// Starts, signals, inspects and manages orchestration instances (Microsoft.DurableTask's client shape).
+/// <see cref="WithActor"/> gives a client whose changes are recorded in history as made by that caller.
+/// </summary>
+public abstract class DurableTaskClient : IAsyncDisposable
+{
+    protected DurableTaskClient(string name) => Name = name;
+
+    /// <summary>The task hub this client talks to.</summary>
+    public string Name { get; }
+
+    /// <summary>Who makes the calls of this client (recorded in the history events they cause).</summary>
+    public virtual string? Actor => null;
+
+    /// <summary>A client that records <paramref name="actor"/> as the caller of every change it makes.</summary>
+    public abstract DurableTaskClient WithActor(string? actor);
+
+    public abstract Task<string> ScheduleNewOrchestrationInstanceAsync(
+        TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default);
+
+    public abstract Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default);
+
+    public abstract Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default);
+
+    public abstract AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null);
+
+    /// <summary>How many instances match the filter, per runtime status.</summary>
+    public abstract Task<IReadOnlyDictionary<OrchestrationRuntimeStatus, int>> CountInstancesAsync(OrchestrationQuery? filter = null, CancellationToken cancellation = default);
+
+    /// <summary>
+    /// The history of an instance: its current execution, or the execution named by <paramref name="executionId"/>
+    /// (earlier executions survive ContinueAsNew).
+    /// </summary>
+    public abstract Task<IReadOnlyList<HistoryEvent>> GetInstanceHistoryAsync(string instanceId, string? executionId = null, CancellationToken cancellation = default);
+
+    /// <summary>The ids of every execution of an instance, oldest first.</summary>
+    public abstract Task<IReadOnlyList<string>> GetExecutionIdsAsync(string instanceId, CancellationToken cancellation = default);
+
+    public abstract Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default);
+
+    public abstract Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default);
+
+    public virtual Task TerminateInstanceAsync(string instanceId, object? output, CancellationToken cancellation = default)
+        => TerminateInstanceAsync(instanceId, new TerminateInstanceOptions(output), cancellation);
+
+    public abstract Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default);
+
+    public abstract Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default);
+
+    public abstract Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default);
+
+    /// <summary>Deletes a finished instance with its history and payloads.</summary>
+    public abstract Task<PurgeResult> PurgeInstanceAsync(string instanceId, PurgeInstanceOptions? options = null, CancellationToken cancellation = default);
+
+    public abstract Task<PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter, PurgeInstanceOptions? options = null, CancellationToken cancellation = default);
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Governance.Durable;
+
+/// <summary>
+/// Runtime settings; bound from host.json's <c>extensions:durableTask</c> section in the service
+/// (names follow the Durable Functions schema where one exists).
+/// </summary>
+public sealed class DurableTaskOptions
+{
+    /// <summary>Azure Storage connection string (AzureWebJobsStorage); "UseDevelopmentStorage=true" for Azurite.</summary>
+    [Required]
+    public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
+
+    /// <summary>Task hub name: prefixes every table, queue and container (letters and digits, 3–45 chars).</summary>
+    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,44}$", ErrorMessage = "hubName must be 3-45 letters or digits, starting with a letter.")]
+    public string HubName { get; set; } = "GovernanceHub";
+
+    /// <summary>Number of control-queue partitions (1–16); fixed for the life of a task hub.</summary>
+    [Range(1, 16)]
+    public int PartitionCount { get; set; } = 4;
+
+    [Range(1, 10_000)]
+    public int MaxConcurrentOrchestratorFunctions { get; set; } = 100;
+
+    [Range(1, 10_000)]
+    public int MaxConcurrentActivityFunctions { get; set; } = 20;
+
+    /// <summary>Longest idle wait between polls of a queue; the poll interval backs off up to this when queues are empty.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Version given to new instances when the caller names none.</summary>
+    public string DefaultVersion { get; set; } = string.Empty;
+
+    /// <summary>Deliveries of one message before it is treated as poison.</summary>
+    [Range(1, 100)]
+    public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>How long a received control or work-item message stays invisible while a host works on it.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
+    public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Partition lease length; a dead host's partitions are taken over after at most this long.</summary>
+    [Range(typeof(TimeSpan), "00:00:15", "00:01:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Instances kept in memory between steps (extended sessions); 0 disables the cache.</summary>
+    [Range(0, 1_000_000)]
+    public int InstanceCacheSize { get; set; } = 2_000;
+
+    /// <summary>Run the worker (orchestrations, activities, timers) in this process; false for a client-only process.</summary>
+    public bool WorkerEnabled { get; set; } = true;
+
+    /// <summary>A name for this host in leases and logs; machine name and process id by default.</summary>
+    public string? WorkerId { get; set; }
+}

@@ -1,0 +1,50 @@
+namespace Governance.Workflows.Catalog;
+
+/// <summary>
+/// A process the service can run: the id used in HTTP routes, display names, the input type (validated and
+/// described as a JSON schema by the service) and the human steps (external events) it accepts.
+/// </summary>
+public sealed record WorkflowDefinition(
+    string Name,
+    string DisplayNameZh,
+    string DisplayNameEn,
+    string OrchestratorName,
+    Type InputType,
+    IReadOnlyList<WorkflowEventDefinition> Events)
+{
+    /// <summary>Search tags (street, community, year, round...) derived from a valid input.</summary>
+    public Func<object, IReadOnlyDictionary<string, string>> TagsFromInput { get; init; } = _ => new Dictionary<string, string>();
+}
+
+/// <summary>A human step: the external event that carries its result, who is responsible for it, and its payload type.</summary>
+public sealed record WorkflowEventDefinition(
+    string Name,
+    string DisplayNameZh,
+    string DisplayNameEn,
+    Type PayloadType,
+    string ResponsibleRole);
+
+/// <summary>Every process registered in this service.</summary>
+public interface IWorkflowCatalog
+{
+    IReadOnlyList<WorkflowDefinition> Workflows { get; }
+
+    WorkflowDefinition? Find(string name);
+}
+
+/// <summary>
+/// The custom status every governance orchestrator sets: the current step in Chinese and English and the open
+/// human steps with due dates and escalation level. The staff inbox (GET /api/tasks) is built from it.
+/// </summary>
+public sealed record WorkflowStatus(string StepZh, string StepEn, IReadOnlyList<OpenStep> OpenSteps);
+
+/// <summary>A human step the instance is waiting for.</summary>
+public sealed record OpenStep(
+    string EventName,
+    string StepZh,
+    string StepEn,
+    string ResponsibleRole,
+    DateOnly DueDate,
+    DateTimeOffset DueAt,
+    int EscalationLevel,
+    string EscalationLevelName);
