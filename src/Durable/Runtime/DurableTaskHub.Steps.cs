@@ -227,6 +227,10 @@ public sealed partial class DurableTaskHub
             return;
         }
 
+        // Large inputs, outputs and statuses live in blobs; state and projection rows keep a reference.
+        plan.State.Input = await Store.OffloadAsync(session.InstanceId, plan.State.Input);
+        plan.State.Output = await Store.OffloadAsync(session.InstanceId, plan.State.Output);
+        plan.State.CustomStatus = await Store.OffloadAsync(session.InstanceId, plan.State.CustomStatus);
         Options.FaultInjector?.At(FaultPoint.BeforeCommit, session.InstanceId);
         ETag etag;
         try
@@ -320,7 +324,14 @@ public sealed partial class DurableTaskHub
             || (current.Status == OrchestrationRuntimeStatus.ContinuedAsNew && s.ExecutionId == current.NextExecutionId));
         if (start is not null)
         {
-            return PlanNewExecution(session, start, fresh.Where(e => e is not ExecutionStartedEvent).ToList(), now);
+            // Start the execution in this step; whatever else came with it is handled by the next step.
+            var rest = messages.Where(m => m.Event is not ExecutionStartedEvent && !session.SeenMessageIds.Contains(m.Id)).ToList();
+            lock (session.Gate)
+            {
+                session.Inbox.InsertRange(0, rest);
+            }
+
+            return PlanNewExecution(session, start, [], now);
         }
 
         if (current is null || current.IsTerminal)
@@ -427,7 +438,7 @@ public sealed partial class DurableTaskHub
             }
 
             plan.NewEvents.AddRange(inbound);
-            RunOrchestrator(session, executor, plan, inbound, now);
+            RunOrchestrator(session, executor, plan, [plan.NewEvents[0], .. inbound], now);
         }
 
         return FinishPlan(plan, state, now);
@@ -475,7 +486,7 @@ public sealed partial class DurableTaskHub
         if (executor is not null)
         {
             plan.NewEvents.AddRange(inbound);
-            RunOrchestrator(session, executor, plan, inbound, now);
+            RunOrchestrator(session, executor, plan, [plan.NewEvents[0], .. inbound], now);
         }
         else
         {
