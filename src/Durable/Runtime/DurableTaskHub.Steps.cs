@@ -334,6 +334,11 @@ public sealed partial class DurableTaskHub
             return PlanNewExecution(session, start, [], now);
         }
 
+        if (current is null && fresh.OfType<MessagePoisonedEvent>().FirstOrDefault(p => p.Start is not null) is { } poisonedStart)
+        {
+            return PlanPoisonedStart(session, poisonedStart, now);
+        }
+
         if (current is null || current.IsTerminal)
         {
             logger.LogInformation("Instance {InstanceId}: dropped {Count} message(s) for an instance that is not running.", session.InstanceId, fresh.Count);
@@ -441,6 +446,30 @@ public sealed partial class DurableTaskHub
             RunOrchestrator(session, executor, plan, [plan.NewEvents[0], .. inbound], now);
         }
 
+        return FinishPlan(plan, state, now);
+    }
+
+    /// <summary>The start message itself was poison: record the instance as failed, with the reason.</summary>
+    private StepPlan PlanPoisonedStart(InstanceSession session, MessagePoisonedEvent poisoned, DateTime now)
+    {
+        var start = poisoned.Start! with { Generation = 1 };
+        var state = new InstanceState
+        {
+            InstanceId = session.InstanceId,
+            Name = start.Name,
+            Version = start.Version,
+            ExecutionId = start.ExecutionId,
+            Generation = 1,
+            CreatedAt = start.Timestamp,
+            Input = start.Input,
+            Tags = start.Tags is null ? new() : new Dictionary<string, string>(start.Tags),
+            Parent = start.Parent,
+        };
+        var plan = new StepPlan { State = state, ExpectedETag = null, FirstSequence = 0, StartsNewGeneration = true };
+        plan.NewEvents.Add(new OrchestratorStartedEvent { Timestamp = now });
+        plan.NewEvents.Add(start);
+        plan.NewEvents.Add(poisoned with { Start = null });
+        Complete(plan, session, OrchestrationRuntimeStatus.Failed, null, new TaskFailureDetails("PoisonMessage", poisoned.Reason), now);
         return FinishPlan(plan, state, now);
     }
 
