@@ -8,7 +8,8 @@ namespace Governance.Workflows.Common;
 /// <summary>
 /// A human step: the event that carries its result, who is responsible, and when it is due: either
 /// <see cref="DueInWorkingDays"/> after today or on <see cref="DueOn"/> (moved to the next working day if off).
-/// <see cref="Escalation"/> null uses the process default.
+/// <see cref="Escalation"/> null uses the process default. <see cref="CountFrom"/> replaces "today" as the day the
+/// working days are counted from (e.g. a monthly report due 5 working days after the month ends).
 /// </summary>
 public sealed record HumanStepSpec(
     string EventName,
@@ -17,7 +18,8 @@ public sealed record HumanStepSpec(
     string ResponsibleRole,
     int? DueInWorkingDays = null,
     DateOnly? DueOn = null,
-    EscalationOffsets? Escalation = null);
+    EscalationOffsets? Escalation = null,
+    DateOnly? CountFrom = null);
 
 /// <summary>Input of <see cref="PlanHumanStepActivity"/>.</summary>
 public sealed record PlanHumanStepRequest(DateOnly From, int? DueInWorkingDays, DateOnly? DueOn, EscalationOffsets? Escalation);
@@ -68,7 +70,7 @@ public static class HumanStep
         var ctx = tracker.Context;
         int occurrence = tracker.NextOccurrence(spec.EventName);
         var plan = await ctx.CallActivityAsync<HumanStepPlan>(nameof(PlanHumanStepActivity),
-            new PlanHumanStepRequest(tracker.Today, spec.DueInWorkingDays, spec.DueOn, spec.Escalation ?? tracker.Escalation));
+            new PlanHumanStepRequest(spec.CountFrom ?? tracker.Today, spec.DueInWorkingDays, spec.DueOn, spec.Escalation ?? tracker.Escalation));
         tracker.Step(spec.StepZh, spec.StepEn);
         tracker.Open(new OpenStep(spec.EventName, spec.StepZh, spec.StepEn, spec.ResponsibleRole, plan.DueDate, plan.DueAt,
             (int)EscalationLevel.None, EscalationLevel.None.ToEnglish()));
