@@ -186,7 +186,7 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
         string instanceId = sub?.InstanceId ?? NewGuid().ToString("N");
         var task = new ResultTask<TResult>(name, id);
         openTasks[id] = task;
-        AddAction(new CreateSubOrchestrationAction(id, name, sub?.Version ?? string.Empty, instanceId, DurableJson.Serialize(input)));
+        AddAction(new CreateSubOrchestrationAction(id, name, sub?.Version ?? string.Empty, instanceId, DurableJson.Serialize(input), sub?.Tags));
         return task.Task;
     }
 

@@ -564,7 +564,6 @@ public sealed partial class DurableTaskHub
     private void RunOrchestrator(InstanceSession session, OrchestrationExecutor executor, StepPlan plan, List<HistoryEvent> inbound, DateTime now)
     {
         StepOutcome outcome;
-        string? previousCustomStatus = plan.State.CustomStatus;
         try
         {
             outcome = executor.Execute(inbound);
@@ -590,7 +589,7 @@ public sealed partial class DurableTaskHub
                     $"{session.InstanceId}|{exec}|sub|{s.Id}",
                     s.InstanceId,
                     new ExecutionStartedEvent(s.Name, string.IsNullOrEmpty(s.Version) ? Options.DefaultVersion : s.Version, s.Input,
-                        Guid.NewGuid().ToString("N"), 0, new ParentInstanceInfo(state.Name, session.InstanceId, exec, s.Id), state.Tags.Count > 0 ? state.Tags : null)
+                        Guid.NewGuid().ToString("N"), 0, new ParentInstanceInfo(state.Name, session.InstanceId, exec, s.Id), s.Tags ?? (state.Tags.Count > 0 ? state.Tags : null))
                     { Timestamp = now })),
                 SendEventAction s => new MessageOutboxItem(new TaskMessage(
                     $"{session.InstanceId}|{exec}|event|{s.Id}", s.InstanceId, new EventRaisedEvent(s.EventName, s.Input) { Timestamp = now })),
@@ -603,12 +602,8 @@ public sealed partial class DurableTaskHub
         state.WaitingForEvents = [.. executor.Context.WaitingForEvents];
         state.NextTimerDueAt = executor.Context.NextTimerDueAt;
         plan.Executor = executor;
-        plan.ProjectionChanged = plan.State.Status == OrchestrationRuntimeStatus.Running && (
-            session.State?.Status != OrchestrationRuntimeStatus.Running
-            || plan.StartsNewGeneration
-            || previousCustomStatus != state.CustomStatus
-            || !session.State.WaitingForEvents.SequenceEqual(state.WaitingForEvents)
-            || session.State.NextTimerDueAt != state.NextTimerDueAt);
+        // The projection is rewritten every step so LastUpdatedAt and the history count stay true for callers.
+        plan.ProjectionChanged = true;
 
         if (outcome.IsCompleted)
         {
