@@ -20,4 +20,22 @@ public sealed class SequenceTests(AzuriteFixture azurite)
         Assert.Equal(5, history.OfType<TaskCompletedEvent>().Count());
         Assert.IsType<ExecutionCompletedEvent>(history[^1]);
     }
+
+    [Fact]
+    public async Task Waiting_for_many_instances_leaves_no_waiters_behind()
+    {
+        await using var host = await TestHost.StartAsync(azurite, r => r.AddOrchestrator<HelloCities>().AddActivity<SayHello>());
+        var ids = new List<string>();
+        for (int i = 0; i < 20; i++)
+        {
+            ids.Add(await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloCities)));
+        }
+
+        foreach (string id in ids)
+        {
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, (await host.WaitForCompletionAsync(id)).RuntimeStatus);
+        }
+
+        Assert.Equal(0, host.Hub.WatchedInstanceCount);
+    }
 }

@@ -59,6 +59,7 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         };
 
         var entity = InstanceEntity.From(state);
+        bool created = true;
         try
         {
             await Store.Instances.AddEntityAsync(entity, cancellation);
@@ -66,6 +67,7 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             // The id is taken: a finished instance may be started again (its earlier history is kept), a live one not.
+            created = false;
             var existing = await Store.Instances.GetEntityAsync<TableEntity>(instanceId, string.Empty, cancellationToken: cancellation);
             var metadata = InstanceEntity.ToMetadata(existing.Value, false);
             if (!metadata.IsCompleted)
@@ -98,7 +100,7 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         }
         else
         {
-            await hub.SendAsync(message, cancellation);
+            await hub.SendAsync(message, cancellation, newInstance: created);
         }
 
         return instanceId;
@@ -143,9 +145,11 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         return row.HasValue ? await ToMetadataAsync(row.Value!, getInputsAndOutputs) : null;
     }
 
-    private async Task<OrchestrationMetadata> ToMetadataAsync(TableEntity row, bool includePayloads)
+    private Task<OrchestrationMetadata> ToMetadataAsync(TableEntity row, bool includePayloads)
+        => ResolvePayloadsAsync(InstanceEntity.ToMetadata(row, includePayloads));
+
+    private async Task<OrchestrationMetadata> ResolvePayloadsAsync(OrchestrationMetadata metadata)
     {
-        var metadata = InstanceEntity.ToMetadata(row, includePayloads);
         return metadata with
         {
             SerializedInput = await Store.ResolveAsync(metadata.SerializedInput),
@@ -194,19 +198,27 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
 
     private async Task<OrchestrationMetadata> WaitAsync(string instanceId, bool getInputsAndOutputs, Func<OrchestrationMetadata, bool> done, CancellationToken cancellation)
     {
-        // A change made on this host wakes the waiter at once; otherwise poll with a growing interval.
+        // A step committed on this host hands its state over at once; otherwise poll storage with a growing interval.
         TimeSpan delay = TimeSpan.FromMilliseconds(20);
+        var waitForChange = hub.WaitForChangeAsync(instanceId, delay, cancellation);
+        var metadata = await GetInstanceAsync(instanceId, getInputsAndOutputs, cancellation);
         while (true)
         {
-            var waitForChange = hub.WaitForChangeAsync(instanceId, delay, cancellation);
-            var metadata = await GetInstanceAsync(instanceId, getInputsAndOutputs, cancellation);
             if (metadata is not null && done(metadata))
             {
                 return metadata;
             }
 
-            await waitForChange;
+            var changed = await waitForChange;
+            waitForChange = hub.WaitForChangeAsync(instanceId, delay, cancellation);
+            if (changed is not null)
+            {
+                metadata = await ResolvePayloadsAsync(changed.ToMetadata(getInputsAndOutputs));
+                continue;
+            }
+
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+            metadata = await GetInstanceAsync(instanceId, getInputsAndOutputs, cancellation);
         }
     }
 
@@ -232,6 +244,7 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         }
 
         await Store.Instances.DeleteEntityAsync(instanceId, string.Empty, ETag.All, cancellation);
+        hub.Evict(instanceId);
         return new PurgeResult(1);
     }
 

@@ -284,7 +284,7 @@ public sealed partial class DurableTaskHub
         }
 
         Options.FaultInjector?.At(FaultPoint.AfterDispatch, session.InstanceId);
-        NotifyChanged(session.InstanceId);
+        NotifyChanged(session.InstanceId, plan.State);
     }
 
     private sealed class StepPlan

@@ -19,7 +19,7 @@ namespace Governance.Durable;
 public sealed partial class DurableTaskHub : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, InstanceSession> sessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, List<TaskCompletionSource>> watchers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<TaskCompletionSource<InstanceState?>>> watchers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim orchestrationSlots;
     private readonly SemaphoreSlim activitySlots;
     private readonly ILogger logger;
@@ -42,7 +42,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         Registry = services.GetService<DurableTaskRegistry>() ?? new DurableTaskRegistry();
         Store = new TaskHubStore(Options);
         Partitions = new PartitionManager(Store, Options, logger);
-        Timers = new TimerService(Store, Clock, logger, Deliver);
+        Timers = new TimerService(Store, Clock, logger, (message, trigger) => Deliver(message, trigger));
         orchestrationSlots = new SemaphoreSlim(Options.MaxConcurrentOrchestratorFunctions);
         activitySlots = new SemaphoreSlim(Options.MaxConcurrentActivityFunctions);
         Partitions.Acquired += OnPartitionAcquired;
@@ -195,6 +195,21 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         }
     }
 
+    /// <summary>Forgets the cached state of an instance that storage no longer has (after a purge).</summary>
+    internal void Evict(string instanceId)
+    {
+        if (sessions.TryGetValue(instanceId, out var session))
+        {
+            lock (session.Gate)
+            {
+                if (!session.Running && session.Inbox.Count == 0)
+                {
+                    sessions.TryRemove(instanceId, out _);
+                }
+            }
+        }
+    }
+
     internal int PartitionOf(string instanceId) => PartitionHash.PartitionOf(instanceId, Options.PartitionCount);
 
     // ---- sending ---------------------------------------------------------------------------------------------
@@ -203,7 +218,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     /// Sends a message to an instance durably. When this host owns the instance's partition, the message is
     /// written invisible and handed over in memory (no queue poll); if this host dies it becomes visible again.
     /// </summary>
-    internal async Task SendAsync(TaskMessage message, CancellationToken cancellationToken)
+    internal async Task SendAsync(TaskMessage message, CancellationToken cancellationToken, bool newInstance = false)
     {
         QueueClient queue = Store.ControlQueueFor(message.InstanceId);
         string text = await Store.ToQueueTextAsync(message);
@@ -213,7 +228,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
             var receipt = await queue.SendMessageAsync(text, Options.MessageVisibilityTimeout, TimeSpan.FromSeconds(-1), cancellationToken);
             if (!crashed && Partitions.Owns(partition))
             {
-                Deliver(message, new QueueMessageTrigger(queue, receipt.Value.MessageId, receipt.Value.PopReceipt));
+                Deliver(message, new QueueMessageTrigger(queue, receipt.Value.MessageId, receipt.Value.PopReceipt), newInstance);
             }
         }
         else
@@ -230,7 +245,11 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     }
 
     /// <summary>Hands a message to the instance's session on this host and makes sure the session runs.</summary>
-    internal void Deliver(TaskMessage message, Trigger? trigger)
+    /// <param name="newInstance">
+    /// The sender just created the instance, so its history partition is known to be empty and need not be read.
+    /// Were the hint wrong, the step's insert of the state row would conflict and the instance would be reloaded.
+    /// </param>
+    internal void Deliver(TaskMessage message, Trigger? trigger, bool newInstance = false)
     {
         if (crashed)
         {
@@ -241,6 +260,12 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         bool start = false;
         lock (session.Gate)
         {
+            if (newInstance && !session.Loaded && !session.Running)
+            {
+                session.Loaded = true;
+                session.State = null;
+            }
+
             session.Inbox.Add(message);
             if (trigger is not null)
             {
@@ -346,6 +371,11 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
                         {
                             await trigger.RenewAsync(visibility, cancellationToken);
                         }
+                        catch (RequestFailedException ex) when (ex.Status is 404 or 400)
+                        {
+                            // The instance finished and deleted it meanwhile.
+                            logger.LogDebug("Message {MessageId} is gone: {Error}", trigger.MessageId, ex.ErrorCode);
+                        }
                         catch (RequestFailedException ex)
                         {
                             logger.LogWarning("Could not extend message {MessageId}: {Error}", trigger.MessageId, ex.ErrorCode);
@@ -362,43 +392,69 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
 
     // ---- notifications for local waiters ---------------------------------------------------------------------
 
-    /// <summary>Completes when this host next changes the instance, or after <paramref name="timeout"/>.</summary>
-    internal async Task WaitForChangeAsync(string instanceId, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Completes when this host next commits a step of the instance (with its new state), or with null after
+    /// <paramref name="timeout"/>. Waiters are removed when they finish, so nothing accumulates per instance.
+    /// </summary>
+    internal async Task<InstanceState?> WaitForChangeAsync(string instanceId, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var list = watchers.GetOrAdd(instanceId, _ => []);
-        lock (list)
+        var tcs = new TaskCompletionSource<InstanceState?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (watchers)
         {
+            if (!watchers.TryGetValue(instanceId, out var list))
+            {
+                watchers[instanceId] = list = [];
+            }
+
             list.Add(tcs);
         }
 
         try
         {
-            await tcs.Task.WaitAsync(timeout, cancellationToken);
+            return await tcs.Task.WaitAsync(timeout, cancellationToken);
         }
         catch (TimeoutException)
         {
+            return null;
         }
         finally
         {
-            lock (list)
+            lock (watchers)
             {
-                list.Remove(tcs);
+                if (watchers.TryGetValue(instanceId, out var list) && list.Remove(tcs) && list.Count == 0)
+                {
+                    watchers.Remove(instanceId);
+                }
             }
         }
     }
 
-    private void NotifyChanged(string instanceId)
+    /// <summary>Instances some local caller is waiting on now (diagnostics).</summary>
+    internal int WatchedInstanceCount
     {
-        if (watchers.TryGetValue(instanceId, out var list))
+        get
         {
-            lock (list)
+            lock (watchers)
             {
-                foreach (var tcs in list)
-                {
-                    tcs.TrySetResult();
-                }
+                return watchers.Count;
             }
+        }
+    }
+
+    private void NotifyChanged(string instanceId, InstanceState state)
+    {
+        List<TaskCompletionSource<InstanceState?>>? waiting = null;
+        lock (watchers)
+        {
+            if (watchers.TryGetValue(instanceId, out var list))
+            {
+                waiting = [.. list];
+            }
+        }
+
+        foreach (var tcs in waiting ?? [])
+        {
+            tcs.TrySetResult(state.Clone());
         }
     }
 
