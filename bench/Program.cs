@@ -7,11 +7,11 @@ using Governance.Durable;
 using Governance.TestSupport;
 
 // Benchmark of the Governance.Durable runtime on a private in-memory Azurite.
-//   dotnet run -c Release --project bench [-- --quick] [-- --only latency|throughput|requests|timers|history|memory]
+//   dotnet run -c Release --project bench [-- --quick] [-- --only floor|latency|throughput|requests|timers|history|memory]
 var argsList = args.ToList();
 bool quick = argsList.Contains("--quick");
 string? only = argsList.IndexOf("--only") is int i && i >= 0 && i + 1 < argsList.Count ? argsList[i + 1].ToLowerInvariant() : null;
-string[] scenarios = ["latency", "throughput", "requests", "timers", "history", "memory"];
+string[] scenarios = ["floor", "latency", "throughput", "requests", "timers", "history", "memory"];
 if (only is not null && !scenarios.Contains(only))
 {
     Console.Error.WriteLine($"Unknown scenario '{only}'. Choose one of: {string.Join(", ", scenarios)}.");
@@ -31,6 +31,7 @@ Console.WriteLine();
 
 var rows = new List<Row>();
 var s = new Scenarios(azurite.ConnectionString, quick, rows);
+if (Run("floor")) await s.FloorAsync();
 if (Run("latency")) await s.LatencyAsync();
 if (Run("throughput")) await s.ThroughputAsync();
 if (Run("requests")) await s.RequestsAsync();

@@ -14,6 +14,7 @@ public sealed class RequestCounter : HttpPipelinePolicy
 {
     private static readonly AsyncLocal<bool> clientWait = new();
     private readonly ConcurrentDictionary<string, long> counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> ticks = new(StringComparer.Ordinal);
     private readonly string hubLower;
     private long total;
 
@@ -33,19 +34,27 @@ public sealed class RequestCounter : HttpPipelinePolicy
     public static Dictionary<string, long> Diff(Dictionary<string, long> after, Dictionary<string, long> before)
         => after.Keys.Union(before.Keys).ToDictionary(k => k, k => after.GetValueOrDefault(k) - before.GetValueOrDefault(k));
 
+    /// <summary>Total time spent in calls (request sent → response received, including retries below a PerCall policy), by key.</summary>
+    public Dictionary<string, TimeSpan> TimeSnapshot() => ticks.ToDictionary(kv => kv.Key, kv => TimeSpan.FromTicks(kv.Value), StringComparer.Ordinal);
+
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        Count(message);
+        string key = Count(message);
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         ProcessNext(message, pipeline);
+        ticks.AddOrUpdate(key, System.Diagnostics.Stopwatch.GetElapsedTime(t0).Ticks, (_, n) => n + System.Diagnostics.Stopwatch.GetElapsedTime(t0).Ticks);
     }
 
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        Count(message);
-        return ProcessNextAsync(message, pipeline);
+        string key = Count(message);
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        await ProcessNextAsync(message, pipeline);
+        long elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(t0).Ticks;
+        ticks.AddOrUpdate(key, elapsed, (_, n) => n + elapsed);
     }
 
-    private void Count(HttpMessage message)
+    private string Count(HttpMessage message)
     {
         Interlocked.Increment(ref total);
         string key = Classify(message.Request);
@@ -55,6 +64,7 @@ public sealed class RequestCounter : HttpPipelinePolicy
         }
 
         counts.AddOrUpdate(key, 1, (_, n) => n + 1);
+        return key;
     }
 
     /// <summary>"service Operation target", e.g. "table Batch History", "queue Put control", "blob Lease renew".</summary>

@@ -22,6 +22,67 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
 
     private static async Task Settle(int ms = 2000) => await Task.Delay(ms);
 
+    // ---- 0. the emulator's own floor ---------------------------------------------------------------------------
+
+    /// <summary>Round trip and capacity of bare Azure SDK calls to this Azurite: the floor every runtime figure sits on.</summary>
+    public async Task FloorAsync()
+    {
+        Console.WriteLine("## 0. Storage floor: bare Azure SDK calls to this Azurite (no runtime)");
+        var tables = new Azure.Data.Tables.TableServiceClient(connectionString);
+        var table = tables.GetTableClient("FloorProbe");
+        await table.CreateIfNotExistsAsync();
+        var queue = new Azure.Storage.Queues.QueueServiceClient(connectionString).GetQueueClient("floor-probe");
+        await queue.CreateIfNotExistsAsync();
+        await table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("p", "r") { ["Data"] = new string('x', 300) });
+
+        async Task<double> SequentialAsync(Func<int, Task> call)
+        {
+            for (int k = 0; k < 20; k++)
+            {
+                await call(k);
+            }
+
+            var t = new List<double>();
+            for (int k = 0; k < 200; k++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                await call(k);
+                t.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
+
+            return Median(t);
+        }
+
+        double get = await SequentialAsync(_ => table.GetEntityAsync<Azure.Data.Tables.TableEntity>("p", "r"));
+        double upsert = await SequentialAsync(k => table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("p", "r" + k) { ["Data"] = new string('x', 300) }));
+        double put = await SequentialAsync(k => queue.SendMessageAsync("m" + k));
+        Console.WriteLine($"  sequential round trip (median of 200): table GetEntity {Ms(get)}, table Upsert {Ms(upsert)}, queue Put {Ms(put)}");
+
+        // Capacity: 64 concurrent callers upserting distinct rows for 5 s.
+        var cpu0 = Memory.Cpu();
+        long done = 0;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        long t0 = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(async w =>
+        {
+            int k = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                await table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("c" + w, "r" + k++) { ["Data"] = new string('x', 300) });
+                Interlocked.Increment(ref done);
+            }
+        }));
+        double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        var cpu1 = Memory.Cpu();
+        double rate = done / seconds;
+        Console.WriteLine($"  capacity: {rate:F0} table upserts/s with 64 concurrent callers; CPU per call: Azurite {(cpu1.Azurite - cpu0.Azurite).TotalMilliseconds / done:F2} ms, client {(cpu1.Self - cpu0.Self).TotalMilliseconds / done:F2} ms");
+        await tables.DeleteTableAsync("FloorProbe");
+        await queue.DeleteAsync();
+        rows.Add(new Row("0", "Storage floor (context): bare SDK round trip, table GetEntity / Upsert / queue Put (median)", $"{Ms(get)} / {Ms(upsert)} / {Ms(put)}", "", "", ""));
+        rows.Add(new Row("0", "Storage floor (context): Azurite capacity, table upserts/s at 64 concurrent callers", $"{rate:F0}/s", "", "", ""));
+        Console.WriteLine();
+    }
+
     // ---- 1. latency ------------------------------------------------------------------------------------------
 
     public async Task LatencyAsync()
@@ -35,6 +96,8 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
         }
 
         var perRep = new List<(double P50, double P95, double P99, double Max)>();
+        var countsBefore = h.Calls.Snapshot();
+        var timeBefore = h.Calls.TimeSnapshot();
         for (int rep = 1; rep <= reps; rep++)
         {
             var samples = new List<double>(runs);
@@ -49,11 +112,34 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
             Console.WriteLine($"  run {rep}: p50 {Ms(r.Item1)}, p95 {Ms(r.Item2)}, p99 {Ms(r.Item3)}, max {Ms(r.Item4)}, mean {Ms(samples.Average())}");
         }
 
+        PrintCallTimes(h, countsBefore, timeBefore, reps * runs);
         h.Warnings.PrintTop();
         double p50 = Median(perRep.Select(r => r.P50)), p95 = Median(perRep.Select(r => r.P95)), p99 = Median(perRep.Select(r => r.P99));
         rows.Add(new Row("1", "1-activity start→completion latency, warm host (p50 / p95 / p99)" + (reps > 1 ? $", median of {reps}×{runs}" : $", {runs} runs"),
             $"{Ms(p50)} / {Ms(p95)} / {Ms(p99)}", "p50 ≤ 15 ms", "p50 37–47 ms", Yes(p50 <= 15)));
         Console.WriteLine();
+    }
+
+    /// <summary>Per orchestration: calls by operation and their mean duration (the critical path is mostly these, in sequence).</summary>
+    private static void PrintCallTimes(BenchHost h, Dictionary<string, long> countsBefore, Dictionary<string, TimeSpan> timeBefore, int orchestrations)
+    {
+        var counts = RequestCounter.Diff(h.Calls.Snapshot(), countsBefore);
+        var times = h.Calls.TimeSnapshot();
+        double totalMs = 0;
+        var parts = new List<string>();
+        foreach (var (key, n) in counts.Where(kv => kv.Value > 0).OrderByDescending(kv => kv.Value))
+        {
+            double ms = (times.GetValueOrDefault(key) - timeBefore.GetValueOrDefault(key)).TotalMilliseconds;
+            if (!key.Contains("Receive") && !key.Contains("Lease") && !key.Contains("List"))
+            {
+                totalMs += ms;
+            }
+
+            parts.Add($"{key} {n / (double)orchestrations:F2}× {ms / n:F1} ms");
+        }
+
+        Console.WriteLine("  storage calls per orchestration (count × mean duration): " + string.Join("; ", parts));
+        Console.WriteLine($"  → storage time per orchestration (excluding polling/leases): {totalMs / orchestrations:F1} ms");
     }
 
     private static async Task<double> RunOneAsync(BenchHost h)
@@ -127,14 +213,18 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
     {
         var before = h.Calls.Snapshot();
         long attemptsBefore = h.Attempts.Total, callsBefore = h.Calls.Total;
+        var cpu0 = Memory.Cpu();
         long t0 = Stopwatch.GetTimestamp();
         var ids = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => h.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloCities5))));
         double scheduled = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         using var cts = new CancellationTokenSource(timeout);
         var metas = await Task.WhenAll(ids.Select(id => h.WaitAsync(id, cts.Token)));
         double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        var cpu1 = Memory.Cpu();
         var diff = RequestCounter.Diff(h.Calls.Snapshot(), before);
         long retries = (h.Attempts.Total - attemptsBefore) - (h.Calls.Total - callsBefore);
+        Console.WriteLine($"    CPU during the run: bench process (runtime + client) {(cpu1.Self - cpu0.Self).TotalSeconds:F1} s = {(cpu1.Self - cpu0.Self).TotalMilliseconds / n:F1} ms/orch, " +
+                          $"Azurite {(cpu1.Azurite - cpu0.Azurite).TotalSeconds:F1} s = {(cpu1.Azurite - cpu0.Azurite).TotalMilliseconds / n:F1} ms/orch, over {seconds:F1} s wall on {Environment.ProcessorCount} cores");
         int completed = metas.Count(m => m?.RuntimeStatus == OrchestrationRuntimeStatus.Completed);
         var stuck = new List<string>();
         for (int k = 0; k < ids.Length; k++)
@@ -456,29 +546,50 @@ internal static class Memory
         return new Sample(label, self.WorkingSet64, heap, info.TotalCommittedBytes, AzuriteRssMiB());
     }
 
-    /// <summary>Resident memory of the node child process (Azurite), from /proc.</summary>
-    public static double AzuriteRssMiB()
+    private static int? azuritePid;
+
+    /// <summary>The node child process (Azurite), found through /proc.</summary>
+    public static Process? Azurite()
     {
         try
         {
+            if (azuritePid is { } known)
+            {
+                return Process.GetProcessById(known);
+            }
+
             int me = Environment.ProcessId;
             foreach (var p in Process.GetProcessesByName("node"))
             {
-                using (p)
+                string stat = File.ReadAllText($"/proc/{p.Id}/stat");
+                int ppid = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+                if (ppid == me)
                 {
-                    string stat = File.ReadAllText($"/proc/{p.Id}/stat");
-                    int ppid = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
-                    if (ppid == me)
-                    {
-                        return p.WorkingSet64 / 1048576.0;
-                    }
+                    azuritePid = p.Id;
+                    return p;
                 }
+
+                p.Dispose();
             }
         }
         catch (Exception)
         {
         }
 
-        return double.NaN;
+        return null;
+    }
+
+    public static double AzuriteRssMiB()
+    {
+        using var p = Azurite();
+        return p is null ? double.NaN : p.WorkingSet64 / 1048576.0;
+    }
+
+    /// <summary>CPU time used so far by this process and by Azurite.</summary>
+    public static (TimeSpan Self, TimeSpan Azurite) Cpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        using var node = Azurite();
+        return (self.TotalProcessorTime, node?.TotalProcessorTime ?? TimeSpan.Zero);
     }
 }
