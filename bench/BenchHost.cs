@@ -35,6 +35,10 @@ public sealed class BenchHost : IAsyncDisposable
 
     public WarningCounter Warnings { get; }
 
+    private int waitedOn;
+
+    public int WaitedOn => Volatile.Read(ref waitedOn);
+
     public static async Task<BenchHost> StartAsync(string connectionString, string hubName, Action<DurableTaskOptions>? configure = null)
     {
         var calls = new RequestCounter(hubName);
@@ -88,6 +92,7 @@ public sealed class BenchHost : IAsyncDisposable
     public async Task<OrchestrationMetadata?> WaitAsync(string instanceId, CancellationToken cancellation, bool getOutputs = false)
     {
         RequestCounter.ClientWait = true;
+        Interlocked.Increment(ref waitedOn);
         try
         {
             return await Client.WaitForInstanceCompletionAsync(instanceId, getOutputs, cancellation);
@@ -97,6 +102,18 @@ public sealed class BenchHost : IAsyncDisposable
             return null;
         }
     }
+
+    /// <summary>Diagnostics read by reflection (private fields of the hub): cached sessions and completion-waiter entries.</summary>
+    public (int Sessions, int WatcherEntries) Internals()
+    {
+        static int CountOf(object hub, string field)
+            => hub.GetType().GetField(field, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)?.GetValue(hub) is System.Collections.ICollection c ? c.Count : -1;
+        return (CountOf(Hub, "sessions"), CountOf(Hub, "watchers"));
+    }
+
+    /// <summary>The slowest storage calls since the last call of this method.</summary>
+    public string SlowestCalls(int top = 4)
+        => string.Join(", ", Calls.MaxSnapshot(reset: true).OrderByDescending(kv => kv.Value).Take(top).Select(kv => $"{kv.Key} {kv.Value.TotalMilliseconds:F0} ms"));
 
     public async ValueTask DisposeAsync()
     {

@@ -15,6 +15,7 @@ public sealed class RequestCounter : HttpPipelinePolicy
     private static readonly AsyncLocal<bool> clientWait = new();
     private readonly ConcurrentDictionary<string, long> counts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> ticks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> maxTicks = new(StringComparer.Ordinal);
     private readonly string hubLower;
     private long total;
 
@@ -52,6 +53,19 @@ public sealed class RequestCounter : HttpPipelinePolicy
         await ProcessNextAsync(message, pipeline);
         long elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(t0).Ticks;
         ticks.AddOrUpdate(key, elapsed, (_, n) => n + elapsed);
+        maxTicks.AddOrUpdate(key, elapsed, (_, n) => Math.Max(n, elapsed));
+    }
+
+    /// <summary>Slowest single call per key since the last reset.</summary>
+    public Dictionary<string, TimeSpan> MaxSnapshot(bool reset = false)
+    {
+        var result = maxTicks.ToDictionary(kv => kv.Key, kv => TimeSpan.FromTicks(kv.Value), StringComparer.Ordinal);
+        if (reset)
+        {
+            maxTicks.Clear();
+        }
+
+        return result;
     }
 
     private string Count(HttpMessage message)

@@ -226,11 +226,14 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
                 }
 
                 Console.WriteLine("    top runtime requests/orch: " + string.Join(", ", r.TopPerOrch.Take(8).Select(kv => $"{kv.Key} {kv.Value:F2}")));
+                Console.WriteLine("    slowest single calls: " + h.SlowestCalls());
                 await Settle(3000);
             }
 
             h.Warnings.PrintTop("    ");
             h.Warnings.Clear();
+            var (sessions, watchers) = h.Internals();
+            Console.WriteLine($"    hub internals (reflection): {sessions:N0} cached sessions, {watchers:N0} completion-waiter entries (instances ever waited on: {h.WaitedOn:N0})");
             double rate = Median(results.Select(r => r.PerSecond));
             double events = Median(results.Select(r => r.EventsPerSecond));
             double reqs = Median(results.Select(r => r.RuntimeRequestsPerOrch));
@@ -472,6 +475,7 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
             }
         };
 
+        using var probe = new StallProbe(connectionString);
         var m0 = Memory.Measure("empty hub, worker running");
         int created = 0;
         int failed = 0;
@@ -481,11 +485,13 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
         var progress = Task.Run(async () =>
         {
             int lastCreated = 0;
+            int ticksSinceCheckpoint = 0;
+            var cpuLast = Memory.Cpu();
             while (!budgetCts.IsCancellationRequested && Volatile.Read(ref created) < target)
             {
                 try
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(30), budgetCts.Token);
+                    await Task.Delay(TimeSpan.FromSeconds(quick ? 10 : 30), budgetCts.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -493,7 +499,24 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
                 }
 
                 int c = Volatile.Read(ref created);
-                Console.WriteLine($"  {Stopwatch.GetElapsedTime(t0).TotalSeconds,5:F0} s: {c:N0} started ({(c - lastCreated) / 30.0:F0}/s over the last 30 s), {Interlocked.Read(ref stepsDone):N0} steps done, working set {Environment.WorkingSet / 1048576.0:F0} MiB, Azurite RSS {Memory.AzuriteRssMiB():F0} MiB");
+                var (sessions, watchers) = h.Internals();
+                Console.WriteLine($"  {Stopwatch.GetElapsedTime(t0).TotalSeconds,5:F0} s: {c:N0} started ({(c - lastCreated) / (quick ? 10.0 : 30.0):F0}/s since the last line), {Interlocked.Read(ref stepsDone):N0} steps done, " +
+                                  $"working set {Environment.WorkingSet / 1048576.0:F0} MiB, GC heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB (no forced GC), cached sessions {sessions:N0}, Azurite RSS {Memory.AzuriteRssMiB():F0} MiB, SDK retries {h.Attempts.Total - h.Calls.Total}");
+                var (poolMax, storageMax) = probe.TakeMax();
+                var (poolNow, storageNow) = probe.InProgress();
+                var cpuNow = Memory.Cpu();
+                double window = (quick ? 10.0 : 30.0) * 1000;
+                Console.WriteLine($"         slowest calls since the last line: {h.SlowestCalls()}; probes on dedicated threads: thread-pool dispatch max {poolMax.TotalMilliseconds:F0} ms (pending {poolNow.TotalMilliseconds:F0} ms), " +
+                                  $"sync Azurite GetEntity max {storageMax.TotalMilliseconds:F0} ms (pending {storageNow.TotalMilliseconds:F0} ms); CPU: bench {(cpuNow.Self - cpuLast.Self).TotalMilliseconds / window * 100:F0}%, Azurite {(cpuNow.Azurite - cpuLast.Azurite).TotalMilliseconds / window * 100:F0}% of a core");
+                cpuLast = cpuNow;
+                if (++ticksSinceCheckpoint % (quick ? 3 : 4) == 0)
+                {
+                    lock (checkpoints)
+                    {
+                        checkpoints.Add(Memory.Measure($"{c:N0} started (during creation)") with { Instances = c });
+                    }
+                }
+
                 lastCreated = c;
             }
         });
@@ -531,8 +554,10 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
 
         Console.WriteLine($"  {Interlocked.Read(ref stepsDone):N0} steps done {Stopwatch.GetElapsedTime(t0).TotalSeconds:F0} s after the first start");
         await Settle(5000);
-        var m1 = Memory.Measure($"{created:N0} waiting instances");
+        var m1 = Memory.Measure($"{created:N0} waiting instances") with { Instances = created };
         checkpoints.Add(m1);
+        var (cachedSessions, watcherEntries) = h.Internals();
+        Console.WriteLine($"  hub internals (reflection): {cachedSessions:N0} cached sessions (InstanceCacheSize {h.Hub.Options.InstanceCacheSize:N0}), {watcherEntries:N0} completion-waiter entries");
 
         // Sanity: the waiting instances are alive.
         var sample = Enumerable.Range(0, 5).Select(k => $"w{k * Math.Max(1, created / 5):D6}").ToList();
@@ -553,8 +578,15 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
             $"{m1.WorkingSetMiB:F0} MiB / {m1.GcHeapMiB:F0} MiB ({perInstanceKiB:F2} KiB GC heap per instance); Azurite RSS {m1.AzuriteMiB:F0} MiB", "", "", ""));
         if (created < target && created > 0)
         {
-            double extrapolated = m0.GcHeapMiB + perInstanceKiB * target / 1024.0;
-            rows.Add(new Row("6", $"  EXTRAPOLATED to {target:N0} (linear in GC heap per instance; not measured)", $"GC heap ≈ {extrapolated:F0} MiB", "", "", ""));
+            // Slope between the last two checkpoints (past the session cache filling up), else from empty.
+            var ordered = checkpoints.OrderBy(c => c.Instances).ToList();
+            var a = ordered.Count >= 3 ? ordered[^2] : m0;
+            double slopeHeap = (m1.GcHeapBytes - a.GcHeapBytes) / (double)Math.Max(1, m1.Instances - a.Instances);
+            double slopeWs = (m1.WorkingSetBytes - a.WorkingSetBytes) / (double)Math.Max(1, m1.Instances - a.Instances);
+            double heap = (m1.GcHeapBytes + slopeHeap * (target - created)) / 1048576.0;
+            double ws = (m1.WorkingSetBytes + slopeWs * (target - created)) / 1048576.0;
+            rows.Add(new Row("6", $"  EXTRAPOLATED to {target:N0} (linear from {a.Instances:N0}→{m1.Instances:N0}: {slopeHeap / 1024:F2} KiB heap, {slopeWs / 1024:F2} KiB WS per instance; not measured)",
+                $"≈ {ws:F0} MiB working set / {heap:F0} MiB GC heap", "", "", ""));
         }
 
         rows.Add(new Row("6", "  creation rate of waiting instances through the client (64 in parallel)", $"{created / createSeconds:F0} instances/s", "", "", ""));
@@ -566,6 +598,8 @@ internal static class Memory
 {
     public sealed record Sample(string Label, long WorkingSetBytes, long GcHeapBytes, long GcCommittedBytes, double AzuriteMiB)
     {
+        public int Instances { get; init; }
+
         public double WorkingSetMiB => WorkingSetBytes / 1048576.0;
         public double GcHeapMiB => GcHeapBytes / 1048576.0;
 
