@@ -65,6 +65,8 @@ public sealed class BenchHost : IAsyncDisposable
             .AddOrchestrator<Chain>()
             .AddOrchestrator<TimerProbe>()
             .AddOrchestrator<WaitForGo>()
+            .AddOrchestrator<ReplayProbe>()
+            .AddActivity<EchoGuid>()
             .AddActivity<SayHello>()
             .AddActivity<UtcNowActivity>());
         var host = builder.Build();

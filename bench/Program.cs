@@ -7,11 +7,11 @@ using Governance.Durable;
 using Governance.TestSupport;
 
 // Benchmark of the Governance.Durable runtime on a private in-memory Azurite.
-//   dotnet run -c Release --project bench [-- --quick] [-- --only floor|latency|throughput|requests|timers|history|memory]
+//   dotnet run -c Release --project bench [-- --quick] [-- --only floor|latency|throughput|requests|timers|history|replay|memory]
 var argsList = args.ToList();
 bool quick = argsList.Contains("--quick");
 string? only = argsList.IndexOf("--only") is int i && i >= 0 && i + 1 < argsList.Count ? argsList[i + 1].ToLowerInvariant() : null;
-string[] scenarios = ["floor", "latency", "throughput", "requests", "timers", "history", "memory"];
+string[] scenarios = ["floor", "latency", "throughput", "requests", "timers", "history", "replay", "memory"];
 if (only is not null && !scenarios.Contains(only))
 {
     Console.Error.WriteLine($"Unknown scenario '{only}'. Choose one of: {string.Join(", ", scenarios)}.");
@@ -37,6 +37,7 @@ if (Run("throughput")) await s.ThroughputAsync();
 if (Run("requests")) await s.RequestsAsync();
 if (Run("timers")) await s.TimersAsync();
 if (Run("history")) await s.HistoryAsync();
+if (Run("replay")) await s.ReplayAsync();
 if (Run("memory")) await s.MemoryAsync();
 
 Console.WriteLine();

@@ -388,24 +388,39 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
         Console.WriteLine($"  scheduled {n} in {Stopwatch.GetElapsedTime(t0).TotalSeconds:F1} s");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var metas = await Task.WhenAll(ids.Select(id => h.WaitAsync(id, cts.Token, getOutputs: true)));
+        var completedIds = ids.Where((id, k) => metas[k]?.RuntimeStatus == OrchestrationRuntimeStatus.Completed).ToList();
         var results = metas.Where(m => m?.RuntimeStatus == OrchestrationRuntimeStatus.Completed).Select(m => m!.ReadOutputAs<TimerProbeResult>()!).ToList();
         int missing = n - results.Count;
-        var late = results.Select(r => (r.FiredStepAt - r.DueAt).TotalMilliseconds).OrderBy(x => x).ToList();
+
+        // Processed time of TimerFired, from history: its Timestamp is the start of the step that recorded it.
+        var fromHistory = new ConcurrentBag<double>();
+        await Parallel.ForEachAsync(completedIds, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (id, ct) =>
+        {
+            var history = await h.Client.GetInstanceHistoryAsync(id, cancellation: ct);
+            var fired = history.OfType<TimerFiredEvent>().Single();
+            fromHistory.Add((fired.Timestamp - fired.FireAt).TotalMilliseconds);
+        });
+        var late = fromHistory.OrderBy(x => x).ToList();
         var lateActivity = results.Select(r => (r.ActivityAt - r.DueAt).TotalMilliseconds).OrderBy(x => x).ToList();
+        var contextClock = results.Select(r => (r.FiredStepAt - r.DueAt).TotalMilliseconds).OrderBy(x => x).ToList();
         int early = late.Count(x => x < 0);
-        Console.WriteLine($"  TimerFired step start − due: p50 {Ms(Percentile(late, 0.5))}, p99 {Ms(Percentile(late, 0.99))}, max {Ms(late[^1])}, min {Ms(late[0])}, early {early}");
-        Console.WriteLine($"  following activity ran − due: p50 {Ms(Percentile(lateActivity, 0.5))}, p99 {Ms(Percentile(lateActivity, 0.99))}, max {Ms(lateActivity[^1])}");
+        Console.WriteLine($"  TimerFired processed (history timestamp) − due: p50 {Ms(Percentile(late, 0.5))}, p99 {Ms(Percentile(late, 0.99))}, max {Ms(late[^1])}, min {Ms(late[0])}, early {early}");
+        Console.WriteLine($"  following activity ran − due: p50 {Ms(Percentile(lateActivity, 0.5))}, p99 {Ms(Percentile(lateActivity, 0.99))}, max {Ms(lateActivity[^1])}, min {Ms(lateActivity[0])}");
+        Console.WriteLine($"  context.CurrentUtcDateTime seen by the orchestrator right after the timer − due: p50 {Ms(Percentile(contextClock, 0.5))}, min {Ms(contextClock[0])}, max {Ms(contextClock[^1])}" +
+                          (contextClock[^1] < 0 ? "  ← STALE: the live executor's clock is not advanced by the step's OrchestratorStarted (see findings)" : string.Empty));
         if (missing > 0)
         {
             Console.WriteLine($"  **{missing} instances did not complete within 90 s**");
         }
 
         h.Warnings.PrintTop();
-        rows.Add(new Row("4", $"Timer lateness, {n} timers 2–5 s ahead (TimerFired step start − due: p50 / p99 / max; early fires)",
+        rows.Add(new Row("4", $"Timer lateness, {n} timers 2–5 s ahead (TimerFired processed − due, from history: p50 / p99 / max; early fires)",
             $"{Ms(Percentile(late, 0.5))} / {Ms(Percentile(late, 0.99))} / {Ms(late[^1])}; early: {early}{(missing > 0 ? $"; **{missing} not completed**" : string.Empty)}",
             "never early, p99 ≤ 500 ms", "up to 1 s early", Yes(early == 0 && Percentile(late, 0.99) <= 500 && missing == 0)));
         rows.Add(new Row("4", "  same, measured at the activity after the timer (p50 / p99 / max)",
             $"{Ms(Percentile(lateActivity, 0.5))} / {Ms(Percentile(lateActivity, 0.99))} / {Ms(lateActivity[^1])}", "", "", ""));
+        rows.Add(new Row("4", "  context.CurrentUtcDateTime right after the timer − due (should be ≥ 0; min / max)",
+            $"{Ms(contextClock[0])} / {Ms(contextClock[^1])}", "≥ 0", "", Yes(contextClock[0] >= 0)));
         Console.WriteLine();
     }
 
@@ -429,6 +444,7 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
 
             var times = new List<double>();
             int count = 0;
+            var cpuRead0 = Memory.Cpu();
             for (int k = 0; k < 12; k++)
             {
                 long r0 = Stopwatch.GetTimestamp();
@@ -441,12 +457,13 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
                 }
             }
 
+            var cpuRead1 = Memory.Cpu();
             var before = h.Calls.Snapshot();
             await h.Client.GetInstanceHistoryAsync(id);
             var reqs = RequestCounter.Diff(h.Calls.Snapshot(), before).Where(kv => kv.Value > 0 && !kv.Key.Contains("Receive") && !kv.Key.Contains("Lease")).ToList();
             double median = Median(times);
             Console.WriteLine($"  {count}-event history ({activities} sequential activities; orchestration ran in {runSeconds:F1} s = {runSeconds * 1000 / (activities + 1):F1} ms/step): " +
-                              $"read median {Ms(median)}, min {Ms(times.Min())}, max {Ms(times.Max())}; requests per read: {string.Join(", ", reqs.Select(kv => $"{kv.Key} ×{kv.Value}"))}");
+                              $"read median {Ms(median)}, min {Ms(times.Min())}, max {Ms(times.Max())}; CPU per read: bench {(cpuRead1.Self - cpuRead0.Self).TotalMilliseconds / 12:F1} ms, Azurite {(cpuRead1.Azurite - cpuRead0.Azurite).TotalMilliseconds / 12:F1} ms; requests per read: {string.Join(", ", reqs.Select(kv => $"{kv.Key} ×{kv.Value}"))}");
             if (activities != 5)
             {
                 rows.Add(new Row("5", $"History read, {count}-event instance (median of 10)", Ms(median), "", activities == 30 ? "≈ 5 ms (124 events)" : "", ""));
@@ -454,6 +471,50 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
         }
 
         h.Warnings.PrintTop();
+        Console.WriteLine();
+    }
+
+    // ---- 5b. replay determinism ------------------------------------------------------------------------------
+
+    /// <summary>Not a performance figure: checks that NewGuid() is the same on replay (host without instance cache, so every step replays).</summary>
+    public async Task ReplayAsync()
+    {
+        const int n = 20;
+        Console.WriteLine($"## 5b. Replay determinism of NewGuid()/CurrentUtcDateTime ({n} ReplayProbe instances; InstanceCacheSize 0 vs default)");
+        foreach (bool restart in new[] { false, true })
+        {
+            string hub = restart ? "BenchReplayRestart" : "BenchReplayNoCache";
+            Action<DurableTaskOptions> configure = restart ? _ => { } : o => o.InstanceCacheSize = 0;
+            string mode = restart ? "default cache, host restarted before the event" : "InstanceCacheSize 0";
+            var h = await BenchHost.StartAsync(connectionString, hub, configure);
+            var ids = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => h.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ReplayProbe))));
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            foreach (string id in ids)
+            {
+                while ((await h.Client.GetInstanceAsync(id))?.WaitingForEvents.Contains("go") != true && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(50);
+                }
+            }
+
+            await Task.Delay(1000); // let the sessions go quiet (and be evicted with cache size 0)
+            if (restart)
+            {
+                await h.DisposeAsync();
+                h = await BenchHost.StartAsync(connectionString, hub, configure);
+            }
+
+            await Task.WhenAll(ids.Select(id => h.Client.RaiseEventAsync(id, "go", "now")));
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var metas = await Task.WhenAll(ids.Select(id => h.WaitAsync(id, cts.Token, getOutputs: true)));
+            var outputs = metas.Select(m => m?.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? m.ReadOutputAs<string>() : $"ended {m?.RuntimeStatus.ToString() ?? "(timeout)"}: {m?.FailureDetails?.ErrorMessage}").ToList();
+            int consistent = outputs.Count(o => o == "consistent");
+            Console.WriteLine($"  {mode}: {consistent}/{n} consistent; e.g. {outputs.FirstOrDefault(o => o != "consistent") ?? "-"}");
+            h.Warnings.PrintTop();
+            await h.DisposeAsync();
+            rows.Add(new Row("5b", $"Replay determinism: NewGuid() equal on replay ({mode})", $"{consistent}/{n} consistent", $"{n}/{n}", "", Yes(consistent == n)));
+        }
+
         Console.WriteLine();
     }
 

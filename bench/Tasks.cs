@@ -69,3 +69,25 @@ public sealed class WaitForGo : TaskOrchestrator<object?, string>
     public override Task<string> RunAsync(TaskOrchestrationContext context, object? input)
         => context.WaitForExternalEvent<string>("go");
 }
+
+public sealed class EchoGuid : TaskActivity<Guid, Guid>
+{
+    public override Task<Guid> RunAsync(TaskActivityContext context, Guid input) => Task.FromResult(input);
+}
+
+/// <summary>
+/// Replay-determinism probe: NewGuid() and CurrentUtcDateTime must give the same values when the step is replayed.
+/// The activity echoes the GUID of the live run; once "go" arrives after a reload, the replayed orchestrator compares
+/// it with the GUID it computes on replay.
+/// </summary>
+public sealed class ReplayProbe : TaskOrchestrator<object?, string>
+{
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, object? input)
+    {
+        Guid g = context.NewGuid();
+        DateTime t = context.CurrentUtcDateTime;
+        Guid echoed = await context.CallActivityAsync<Guid>(nameof(EchoGuid), g);
+        await context.WaitForExternalEvent<string>("go"); // the instance goes quiet here; "go" is handled after a reload, i.e. a replay
+        return echoed == g ? "consistent" : $"mismatch: NewGuid() live {echoed} vs replay {g}; first-step CurrentUtcDateTime on replay {t:O}";
+    }
+}
