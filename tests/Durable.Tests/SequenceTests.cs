@@ -36,6 +36,12 @@ public sealed class SequenceTests(AzuriteFixture azurite)
             Assert.Equal(OrchestrationRuntimeStatus.Completed, (await host.WaitForCompletionAsync(id)).RuntimeStatus);
         }
 
+        // Waiters unregister as they return (asynchronously): allow them a moment, bounded.
+        for (int i = 0; i < 100 && host.Hub.WatchedInstanceCount > 0; i++)
+        {
+            await Task.Delay(10);
+        }
+
         Assert.Equal(0, host.Hub.WatchedInstanceCount);
     }
 }

@@ -200,17 +200,20 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
     {
         // A step committed on this host hands its state over at once; otherwise poll storage with a growing interval.
         TimeSpan delay = TimeSpan.FromMilliseconds(20);
-        var waitForChange = hub.WaitForChangeAsync(instanceId, delay, cancellation);
+        using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var waitForChange = hub.WaitForChangeAsync(instanceId, delay, stopWatching.Token);
         var metadata = await GetInstanceAsync(instanceId, getInputsAndOutputs, cancellation);
         while (true)
         {
             if (metadata is not null && done(metadata))
             {
+                stopWatching.Cancel();
                 return metadata;
             }
 
             var changed = await waitForChange;
-            waitForChange = hub.WaitForChangeAsync(instanceId, delay, cancellation);
+            cancellation.ThrowIfCancellationRequested();
+            waitForChange = hub.WaitForChangeAsync(instanceId, delay, stopWatching.Token);
             if (changed is not null)
             {
                 metadata = await ResolvePayloadsAsync(changed.ToMetadata(getInputsAndOutputs));

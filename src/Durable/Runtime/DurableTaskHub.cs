@@ -413,7 +413,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         {
             return await tcs.Task.WaitAsync(timeout, cancellationToken);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             return null;
         }
