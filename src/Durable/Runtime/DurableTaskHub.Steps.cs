@@ -151,6 +151,7 @@ public sealed partial class DurableTaskHub
 
         try
         {
+            await session.Projection;
             if (rows.Count > 0 && !crashed)
             {
                 await Store.DeleteRowsAsync(session.InstanceId, rows, token);
@@ -280,11 +281,37 @@ public sealed partial class DurableTaskHub
         await DispatchAsync(session, toDispatch, token);
         if (plan.ProjectionChanged)
         {
-            await ProjectAsync(plan.State, plan.WriteTags, token);
+            // While the instance is still busy (an activity running here, messages waiting) the projection is written
+            // in the background, in order; when it goes idle or ends, callers must see the new state, so wait for it.
+            session.Projection = ProjectInOrderAsync(session.Projection, plan.State.Clone(), plan.WriteTags, token);
+            bool busy;
+            lock (session.Gate)
+            {
+                busy = session.ActivitiesInFlight > 0 || session.Inbox.Count > 0;
+            }
+
+            if (!busy || plan.State.IsTerminal)
+            {
+                await session.Projection;
+            }
         }
 
         Options.FaultInjector?.At(FaultPoint.AfterDispatch, session.InstanceId);
         NotifyChanged(session.InstanceId, plan.State);
+    }
+
+    private async Task ProjectInOrderAsync(Task previous, InstanceState state, bool writeTags, CancellationToken token)
+    {
+        await previous;
+        try
+        {
+            await ProjectAsync(state, writeTags, token);
+        }
+        catch (Exception ex) when (!token.IsCancellationRequested)
+        {
+            // The view lags until the next step writes it again; the instance's own state is committed.
+            logger.LogWarning(ex, "Instance {InstanceId}: updating the query projection failed.", state.InstanceId);
+        }
     }
 
     private sealed class StepPlan

@@ -40,6 +40,9 @@ internal sealed class InstanceSession(string instanceId, int partition)
 
     public long LastUsedTicks { get; set; } = Environment.TickCount64;
 
+    /// <summary>The latest write of the instance's query projection; each write waits for the one before it.</summary>
+    public Task Projection { get; set; } = Task.CompletedTask;
+
     public void Unload()
     {
         Loaded = false;
