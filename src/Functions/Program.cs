@@ -14,6 +14,10 @@ public static class Program
         {
             app = GovernanceApp.Build(args, new GovernanceAppOptions { Demo = demo });
         }
+        catch (Exception ex) when (Unwrap(ex) is OptionsValidationException invalid)
+        {
+            return Report(invalid);
+        }
         catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException or FormatException or InvalidOperationException)
         {
             Console.Error.WriteLine("Configuration error: " + ex.Message);
@@ -32,14 +36,19 @@ public static class Program
         }
         catch (Exception ex) when (Unwrap(ex) is OptionsValidationException invalid)
         {
-            Console.Error.WriteLine("Configuration error, the service did not start:");
-            foreach (string failure in invalid.Failures)
-            {
-                Console.Error.WriteLine("  - " + failure);
-            }
-
-            return 2;
+            return Report(invalid);
         }
+    }
+
+    private static int Report(OptionsValidationException invalid)
+    {
+        Console.Error.WriteLine("Configuration error, the service did not start:");
+        foreach (string failure in invalid.Failures)
+        {
+            Console.Error.WriteLine("  - " + failure);
+        }
+
+        return 2;
     }
 
     private static Exception Unwrap(Exception ex) => ex is AggregateException { InnerExceptions.Count: > 0 } agg ? Unwrap(agg.InnerExceptions[0]) : ex;

@@ -80,6 +80,7 @@ public sealed class ServiceSettings
             if (!File.Exists(path))
             {
                 Errors.Add($"host.json governance.calendar.holidaysFile: file '{path}' does not exist.");
+                HolidaysFile = null;
             }
             else
             {
