@@ -26,6 +26,7 @@ namespace Governance.Durable;
 [JsonDerivedType(typeof(ExecutionSuspendedEvent), nameof(ExecutionSuspendedEvent))]
 [JsonDerivedType(typeof(ExecutionResumedEvent), nameof(ExecutionResumedEvent))]
 [JsonDerivedType(typeof(ContinueAsNewEvent), nameof(ContinueAsNewEvent))]
+[JsonDerivedType(typeof(MessagePoisonedEvent), nameof(MessagePoisonedEvent))]
 public abstract record HistoryEvent
 {
     public int EventId { get; init; } = -1;
@@ -91,3 +92,6 @@ public sealed record ExecutionResumedEvent(string? Reason) : HistoryEvent;
 
 /// <summary>Recorded at the end of an execution that continues as new: the next execution's id.</summary>
 public sealed record ContinueAsNewEvent(string NextExecutionId, string? Input) : HistoryEvent;
+
+/// <summary>A message to this instance failed processing repeatedly; it was moved to the poison table and the instance failed.</summary>
+public sealed record MessagePoisonedEvent(string PoisonedMessageId, string Reason) : HistoryEvent;

@@ -54,4 +54,32 @@ public sealed class DurableTaskOptions
 
     /// <summary>A name for this host in leases and logs; machine name and process id by default.</summary>
     public string? WorkerId { get; set; }
+
+    /// <summary>Adjusts the Azure SDK client options of every storage client (e.g. to add a pipeline policy that counts requests).</summary>
+    public Action<Azure.Core.ClientOptions>? ConfigureStorageClientOptions { get; set; }
+
+    /// <summary>Test hook: called at each point of the commit protocol; throwing simulates a crash there.</summary>
+    public IDurableFaultInjector? FaultInjector { get; set; }
+}
+
+/// <summary>Points in the orchestration step protocol where a crash can be simulated.</summary>
+public enum FaultPoint
+{
+    /// <summary>The step ran, nothing written yet.</summary>
+    BeforeCommit,
+
+    /// <summary>History and outbox committed, nothing dispatched.</summary>
+    AfterCommit,
+
+    /// <summary>Outbox dispatched (messages sent, timers written), triggers not yet deleted.</summary>
+    AfterDispatch,
+
+    /// <summary>An activity ran, its result not yet delivered.</summary>
+    AfterActivity,
+}
+
+/// <summary>Lets tests stop the runtime abruptly at a chosen point.</summary>
+public interface IDurableFaultInjector
+{
+    void At(FaultPoint point, string instanceId);
 }

@@ -1,0 +1,360 @@
+using Azure;
+using Azure.Data.Tables;
+using Governance.Durable.Core;
+using Governance.Durable.Storage;
+
+namespace Governance.Durable;
+
+/// <summary>The <see cref="DurableTaskClient"/> of a task hub on Azure Storage.</summary>
+internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
+{
+    private static readonly OrchestrationRuntimeStatus[] FinishedStatuses =
+        [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated, OrchestrationRuntimeStatus.Canceled];
+
+    private readonly DurableTaskHub hub;
+    private readonly string? actor;
+
+    public AzureStorageDurableTaskClient(DurableTaskHub hub, string? actor = null)
+        : base(hub.HubName)
+    {
+        this.hub = hub;
+        this.actor = actor;
+    }
+
+    public override string? Actor => actor;
+
+    private TaskHubStore Store => hub.Store;
+
+    public override DurableTaskClient WithActor(string? actor) => new AzureStorageDurableTaskClient(hub, actor);
+
+    public override async Task<string> ScheduleNewOrchestrationInstanceAsync(
+        TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default)
+    {
+        await hub.EnsureStorageAsync(cancellation);
+        string instanceId = options?.InstanceId ?? Guid.NewGuid().ToString("N");
+        InstanceIds.EnsureValid(instanceId);
+        if (string.IsNullOrWhiteSpace(orchestratorName.Name))
+        {
+            throw new ArgumentException("The orchestrator name must not be empty.", nameof(orchestratorName));
+        }
+
+        DateTime now = hub.UtcNow;
+        string executionId = Guid.NewGuid().ToString("N");
+        string version = options?.Version ?? hub.Options.DefaultVersion;
+        var tags = new Dictionary<string, string>(options?.Tags ?? new Dictionary<string, string>());
+        DateTime? startAt = options?.StartAt is { } s && s.UtcDateTime > now ? s.UtcDateTime : null;
+        string? serializedInput = await Store.OffloadAsync(instanceId, DurableJson.Serialize(input));
+        var state = new InstanceState
+        {
+            InstanceId = instanceId,
+            Name = orchestratorName.Name,
+            Version = version,
+            Status = OrchestrationRuntimeStatus.Pending,
+            ExecutionId = executionId,
+            CreatedAt = now,
+            LastUpdatedAt = now,
+            ScheduledStartAt = startAt,
+            Input = serializedInput,
+            Tags = tags,
+        };
+
+        var entity = InstanceEntity.From(state);
+        try
+        {
+            await Store.Instances.AddEntityAsync(entity, cancellation);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // The id is taken: a finished instance may be started again (its earlier history is kept), a live one not.
+            var existing = await Store.Instances.GetEntityAsync<TableEntity>(instanceId, string.Empty, cancellationToken: cancellation);
+            var metadata = InstanceEntity.ToMetadata(existing.Value, false);
+            if (!metadata.IsCompleted)
+            {
+                throw new OrchestrationAlreadyExistsException(instanceId, metadata.RuntimeStatus);
+            }
+
+            try
+            {
+                await Store.Instances.UpdateEntityAsync(entity, existing.Value.ETag, TableUpdateMode.Replace, cancellation);
+            }
+            catch (RequestFailedException race) when (race.Status == 412)
+            {
+                throw new OrchestrationAlreadyExistsException(instanceId, OrchestrationRuntimeStatus.Pending);
+            }
+        }
+
+        if (tags.Count > 0)
+        {
+            await hub.WriteTagIndexAsync(instanceId, tags, cancellation);
+        }
+
+        var message = new TaskMessage(
+            $"{instanceId}|{executionId}|start",
+            instanceId,
+            new ExecutionStartedEvent(orchestratorName.Name, version, serializedInput, executionId, 0, null, tags, startAt) { Timestamp = now, Actor = actor });
+        if (startAt is { } due)
+        {
+            await hub.ScheduleTimerAsync(due, message, cancellation);
+        }
+        else
+        {
+            await hub.SendAsync(message, cancellation);
+        }
+
+        return instanceId;
+    }
+
+    public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default)
+    {
+        if (string.IsNullOrWhiteSpace(eventName))
+        {
+            throw new ArgumentException("The event name must not be empty.", nameof(eventName));
+        }
+
+        return SendAsync(instanceId, new EventRaisedEvent(eventName, DurableJson.Serialize(eventPayload)), cancellation);
+    }
+
+    public override Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default)
+        => SendAsync(instanceId, new ExecutionTerminatedEvent(options?.Output?.ToString()), cancellation);
+
+    public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default)
+        => SendAsync(instanceId, new ExecutionSuspendedEvent(reason), cancellation);
+
+    public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default)
+        => SendAsync(instanceId, new ExecutionResumedEvent(reason), cancellation);
+
+    private async Task SendAsync(string instanceId, HistoryEvent e, CancellationToken cancellation)
+    {
+        InstanceIds.EnsureValid(instanceId);
+        await hub.EnsureStorageAsync(cancellation);
+        string messageId = Guid.NewGuid().ToString("N");
+        await hub.SendAsync(new TaskMessage(messageId, instanceId, e with { Timestamp = hub.UtcNow, Actor = actor }), cancellation);
+    }
+
+    public override async Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
+    {
+        if (InstanceIds.Validate(instanceId) is not null)
+        {
+            return null;
+        }
+
+        await hub.EnsureStorageAsync(cancellation);
+        var row = await Store.Instances.GetEntityIfExistsAsync<TableEntity>(instanceId, string.Empty, cancellationToken: cancellation);
+        return row.HasValue ? await ToMetadataAsync(row.Value!, getInputsAndOutputs) : null;
+    }
+
+    private async Task<OrchestrationMetadata> ToMetadataAsync(TableEntity row, bool includePayloads)
+    {
+        var metadata = InstanceEntity.ToMetadata(row, includePayloads);
+        return metadata with
+        {
+            SerializedInput = await Store.ResolveAsync(metadata.SerializedInput),
+            SerializedOutput = await Store.ResolveAsync(metadata.SerializedOutput),
+            SerializedCustomStatus = await Store.ResolveAsync(metadata.SerializedCustomStatus),
+        };
+    }
+
+    public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null)
+        => new InstancePageable(this, filter ?? new OrchestrationQuery());
+
+    public override async Task<IReadOnlyDictionary<OrchestrationRuntimeStatus, int>> CountInstancesAsync(OrchestrationQuery? filter = null, CancellationToken cancellation = default)
+    {
+        var counts = new Dictionary<OrchestrationRuntimeStatus, int>();
+        var query = (filter ?? new OrchestrationQuery()) with { PageSize = 1000, FetchInputsAndOutputs = false, ContinuationToken = null };
+        await foreach (var instance in GetAllInstancesAsync(query).WithCancellation(cancellation))
+        {
+            counts[instance.RuntimeStatus] = counts.GetValueOrDefault(instance.RuntimeStatus) + 1;
+        }
+
+        return counts;
+    }
+
+    public override async Task<IReadOnlyList<HistoryEvent>> GetInstanceHistoryAsync(string instanceId, string? executionId = null, CancellationToken cancellation = default)
+    {
+        if (InstanceIds.Validate(instanceId) is not null)
+        {
+            return [];
+        }
+
+        await hub.EnsureStorageAsync(cancellation);
+        return await Store.ReadHistoryAsync(instanceId, executionId, cancellation);
+    }
+
+    public override async Task<IReadOnlyList<string>> GetExecutionIdsAsync(string instanceId, CancellationToken cancellation = default)
+    {
+        await hub.EnsureStorageAsync(cancellation);
+        return await Store.ReadExecutionIdsAsync(instanceId, cancellation);
+    }
+
+    public override Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
+        => WaitAsync(instanceId, getInputsAndOutputs, m => m.RuntimeStatus != OrchestrationRuntimeStatus.Pending, cancellation);
+
+    public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
+        => WaitAsync(instanceId, getInputsAndOutputs, m => m.IsCompleted, cancellation);
+
+    private async Task<OrchestrationMetadata> WaitAsync(string instanceId, bool getInputsAndOutputs, Func<OrchestrationMetadata, bool> done, CancellationToken cancellation)
+    {
+        // A change made on this host wakes the waiter at once; otherwise poll with a growing interval.
+        TimeSpan delay = TimeSpan.FromMilliseconds(20);
+        while (true)
+        {
+            var waitForChange = hub.WaitForChangeAsync(instanceId, delay, cancellation);
+            var metadata = await GetInstanceAsync(instanceId, getInputsAndOutputs, cancellation);
+            if (metadata is not null && done(metadata))
+            {
+                return metadata;
+            }
+
+            await waitForChange;
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+        }
+    }
+
+    public override async Task<PurgeResult> PurgeInstanceAsync(string instanceId, PurgeInstanceOptions? options = null, CancellationToken cancellation = default)
+    {
+        var metadata = await GetInstanceAsync(instanceId, false, cancellation);
+        if (metadata is null || !metadata.IsCompleted)
+        {
+            return new PurgeResult(0);
+        }
+
+        var keys = new List<string>();
+        await foreach (var row in Store.History.QueryAsync<TableEntity>(e => e.PartitionKey == instanceId, select: ["RowKey"], cancellationToken: cancellation))
+        {
+            keys.Add(row.RowKey);
+        }
+
+        await Store.DeleteRowsAsync(instanceId, keys, cancellation);
+        await Task.WhenAll(metadata.Tags.Select(t => Store.Tags.DeleteEntityAsync(InstanceEntity.TagPartitionKey(t.Key, t.Value), instanceId, ETag.All, cancellation)));
+        await foreach (var blob in Store.Payloads.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = instanceId + "/" }, cancellation))
+        {
+            await Store.Payloads.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellation);
+        }
+
+        await Store.Instances.DeleteEntityAsync(instanceId, string.Empty, ETag.All, cancellation);
+        return new PurgeResult(1);
+    }
+
+    public override async Task<PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter, PurgeInstanceOptions? options = null, CancellationToken cancellation = default)
+    {
+        var statuses = filter.Statuses?.ToList() is { Count: > 0 } given ? given.Intersect(FinishedStatuses).ToList() : FinishedStatuses.ToList();
+        var query = new OrchestrationQuery(filter.CreatedFrom, filter.CreatedTo, statuses, PageSize: 1000);
+        var ids = new List<string>();
+        await foreach (var instance in GetAllInstancesAsync(query).WithCancellation(cancellation))
+        {
+            ids.Add(instance.InstanceId);
+        }
+
+        int purged = 0;
+        foreach (string id in ids)
+        {
+            purged += (await PurgeInstanceAsync(id, options, cancellation)).PurgedInstanceCount;
+        }
+
+        return new PurgeResult(purged);
+    }
+
+    /// <summary>
+    /// Pages of instances matching a query. Without tags the Instances table is queried with a server-side filter;
+    /// with tags the tags index gives the candidates, which are then read and filtered.
+    /// </summary>
+    private sealed class InstancePageable(AzureStorageDurableTaskClient client, OrchestrationQuery query) : AsyncPageable<OrchestrationMetadata>
+    {
+        public override async IAsyncEnumerable<Page<OrchestrationMetadata>> AsPages(string? continuationToken = null, int? pageSizeHint = null)
+        {
+            await client.hub.EnsureStorageAsync();
+            int pageSize = Math.Clamp(pageSizeHint ?? query.PageSize, 1, 1000);
+            string? token = continuationToken ?? query.ContinuationToken;
+            if (query.Tags is { Count: > 0 } tags)
+            {
+                await foreach (var page in TaggedPagesAsync(tags, token, pageSize))
+                {
+                    yield return page;
+                }
+
+                yield break;
+            }
+
+            string? filter = BuildFilter(query);
+            await foreach (var page in client.Store.Instances.QueryAsync<TableEntity>(filter, pageSize).AsPages(token, pageSize))
+            {
+                var values = new List<OrchestrationMetadata>();
+                foreach (var row in page.Values)
+                {
+                    values.Add(await client.ToMetadataAsync(row, query.FetchInputsAndOutputs));
+                }
+
+                yield return Page<OrchestrationMetadata>.FromValues(values, page.ContinuationToken, page.GetRawResponse());
+            }
+        }
+
+        private async IAsyncEnumerable<Page<OrchestrationMetadata>> TaggedPagesAsync(IReadOnlyDictionary<string, string> tags, string? token, int pageSize)
+        {
+            // Walk the index of the first tag; check every other filter on the instance rows.
+            var (firstKey, firstValue) = tags.First();
+            string pk = InstanceEntity.TagPartitionKey(firstKey, firstValue);
+            await foreach (var page in client.Store.Tags.QueryAsync<TableEntity>(e => e.PartitionKey == pk, pageSize).AsPages(token, pageSize))
+            {
+                var values = new List<OrchestrationMetadata>();
+                foreach (var indexRow in page.Values)
+                {
+                    var row = await client.Store.Instances.GetEntityIfExistsAsync<TableEntity>(indexRow.RowKey, string.Empty);
+                    if (row.HasValue && Matches(InstanceEntity.ToMetadata(row.Value!, false), query))
+                    {
+                        values.Add(await client.ToMetadataAsync(row.Value!, query.FetchInputsAndOutputs));
+                    }
+                }
+
+                yield return Page<OrchestrationMetadata>.FromValues(values, page.ContinuationToken, page.GetRawResponse());
+            }
+        }
+
+        private static bool Matches(OrchestrationMetadata m, OrchestrationQuery q) =>
+            (q.Name is null || m.Name == q.Name)
+            && (q.Statuses is null || !q.Statuses.Any() || q.Statuses.Contains(m.RuntimeStatus))
+            && (q.CreatedFrom is null || m.CreatedAt >= q.CreatedFrom)
+            && (q.CreatedTo is null || m.CreatedAt <= q.CreatedTo)
+            && (q.InstanceIdPrefix is null || m.InstanceId.StartsWith(q.InstanceIdPrefix, StringComparison.Ordinal))
+            && (q.CustomStatusPrefix is null || (m.SerializedCustomStatus?.StartsWith(q.CustomStatusPrefix, StringComparison.Ordinal) ?? false))
+            && (q.Tags is null || q.Tags.All(t => m.Tags.TryGetValue(t.Key, out var v) && v == t.Value));
+
+        private static string? BuildFilter(OrchestrationQuery q)
+        {
+            var parts = new List<string>();
+            if (q.Name is not null)
+            {
+                parts.Add(TableClient.CreateQueryFilter($"Name eq {q.Name}"));
+            }
+
+            if (q.Statuses?.Distinct().ToList() is { Count: > 0 } statuses)
+            {
+                parts.Add("(" + string.Join(" or ", statuses.Select(s => TableClient.CreateQueryFilter($"RuntimeStatus eq {s.ToString()}"))) + ")");
+            }
+
+            if (q.CreatedFrom is { } from)
+            {
+                parts.Add(TableClient.CreateQueryFilter($"CreatedTime ge {from.UtcDateTime}"));
+            }
+
+            if (q.CreatedTo is { } to)
+            {
+                parts.Add(TableClient.CreateQueryFilter($"CreatedTime le {to.UtcDateTime}"));
+            }
+
+            if (!string.IsNullOrEmpty(q.InstanceIdPrefix))
+            {
+                parts.Add(TableClient.CreateQueryFilter($"PartitionKey ge {q.InstanceIdPrefix} and PartitionKey lt {NextPrefix(q.InstanceIdPrefix)}"));
+            }
+
+            if (!string.IsNullOrEmpty(q.CustomStatusPrefix))
+            {
+                parts.Add(TableClient.CreateQueryFilter($"CustomStatus ge {q.CustomStatusPrefix} and CustomStatus lt {NextPrefix(q.CustomStatusPrefix)}"));
+            }
+
+            return parts.Count == 0 ? null : string.Join(" and ", parts);
+        }
+
+        /// <summary>The smallest string greater than every string starting with <paramref name="prefix"/>.</summary>
+        private static string NextPrefix(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
+    }
+}

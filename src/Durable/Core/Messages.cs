@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+
+namespace Governance.Durable.Core;
+
+/// <summary>
+/// A message to an orchestration instance: one history event to add (start, result, timer, external event,
+/// terminate...). <see cref="Id"/> is unique and deterministic where the sender is an orchestration, so a
+/// redelivered message is recognised and dropped. A message naming an execution is dropped by other executions.
+/// </summary>
+internal sealed record TaskMessage(string Id, string InstanceId, HistoryEvent Event, string? TargetExecutionId = null);
+
+/// <summary>A request to run an activity, as queued on the work-item queue.</summary>
+internal sealed record ActivityRequest(string InstanceId, string ExecutionId, int TaskId, string Name, string? Input)
+{
+    public string MessageId => $"{InstanceId}|{ExecutionId}|task|{TaskId}";
+}
+
+/// <summary>What a committed step must still do; stored in the instance's partition until done (transactional outbox).</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(ActivityOutboxItem), "activity")]
+[JsonDerivedType(typeof(TimerOutboxItem), "timer")]
+[JsonDerivedType(typeof(MessageOutboxItem), "message")]
+internal abstract record OutboxItem;
+
+internal sealed record ActivityOutboxItem(ActivityRequest Request) : OutboxItem;
+
+internal sealed record TimerOutboxItem(DateTime FireAt, TaskMessage Message) : OutboxItem;
+
+internal sealed record MessageOutboxItem(TaskMessage Message) : OutboxItem;
+
+/// <summary>An outbox row: its row key and content.</summary>
+internal sealed record OutboxEntry(string RowKey, long StepVersion, OutboxItem Item);

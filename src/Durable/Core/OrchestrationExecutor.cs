@@ -1,0 +1,141 @@
+using Microsoft.Extensions.Logging;
+
+namespace Governance.Durable.Core;
+
+/// <summary>What one orchestration step produced.</summary>
+internal sealed class StepOutcome
+{
+    public List<OrchestrationAction> NewActions { get; } = [];
+    public bool IsCompleted { get; set; }
+    public OrchestrationRuntimeStatus Status { get; set; } = OrchestrationRuntimeStatus.Running;
+    public string? Output { get; set; }
+    public TaskFailureDetails? Failure { get; set; }
+    public bool ContinuedAsNew { get; set; }
+    public string? ContinueAsNewInput { get; set; }
+    public List<EventRaisedEvent> CarryOverEvents { get; } = [];
+}
+
+/// <summary>
+/// Runs an orchestrator against its history. The executor is kept in memory between steps (extended sessions):
+/// past events are replayed once when it is created, then each step applies only the new events.
+/// </summary>
+internal sealed class OrchestrationExecutor
+{
+    private readonly OrchestrationSynchronizationContext syncContext = new();
+    private readonly RuntimeOrchestrationContext context;
+    private readonly ITaskOrchestrator orchestrator;
+    private Task<object?>? run;
+    private bool completed;
+
+    public OrchestrationExecutor(string instanceId, ITaskOrchestrator orchestrator, ExecutionStartedEvent started, ILoggerFactory loggerFactory)
+    {
+        this.orchestrator = orchestrator;
+        context = new RuntimeOrchestrationContext(started, loggerFactory) { InstanceIdCore = instanceId };
+    }
+
+    public RuntimeOrchestrationContext Context => context;
+
+    /// <summary>Replays committed events. Throws <see cref="NonDeterministicOrchestrationException"/> on divergence.</summary>
+    public void Replay(IReadOnlyList<HistoryEvent> past)
+    {
+        context.IsReplayingCore = true;
+        foreach (var e in past)
+        {
+            Apply(e);
+        }
+
+        context.IsReplayingCore = false;
+    }
+
+    /// <summary>
+    /// Applies a step's new events (the first is an <see cref="OrchestratorStartedEvent"/>) and returns what the
+    /// orchestrator did. Actions produced during replay that history never confirmed are new too.
+    /// </summary>
+    public StepOutcome Execute(IReadOnlyList<HistoryEvent> newEvents)
+    {
+        context.IsReplayingCore = false;
+        foreach (var e in newEvents)
+        {
+            Apply(e);
+        }
+
+        var outcome = new StepOutcome();
+        outcome.NewActions.AddRange(context.TakeUnconfirmedActions());
+        if (run is { IsCompleted: true } && !completed)
+        {
+            completed = true;
+            outcome.IsCompleted = true;
+            if (run.IsFaulted)
+            {
+                Exception error = run.Exception!.InnerExceptions.Count == 1 ? run.Exception.InnerException! : run.Exception;
+                if (error is NonDeterministicOrchestrationException)
+                {
+                    throw error;
+                }
+
+                outcome.Status = OrchestrationRuntimeStatus.Failed;
+                outcome.Failure = TaskFailureDetails.FromException(error);
+            }
+            else if (run.IsCanceled)
+            {
+                outcome.Status = OrchestrationRuntimeStatus.Failed;
+                outcome.Failure = new TaskFailureDetails(typeof(TaskCanceledException).FullName!, "The orchestrator was canceled.");
+            }
+            else if (context.ContinueAsNewRequest is { } request)
+            {
+                outcome.Status = OrchestrationRuntimeStatus.ContinuedAsNew;
+                outcome.ContinuedAsNew = true;
+                outcome.ContinueAsNewInput = request.Input;
+                if (request.PreserveUnprocessedEvents)
+                {
+                    outcome.CarryOverEvents.AddRange(context.TakeBufferedEvents());
+                }
+            }
+            else
+            {
+                outcome.Status = OrchestrationRuntimeStatus.Completed;
+                outcome.Output = DurableJson.Serialize(run.Result);
+            }
+        }
+
+        return outcome;
+    }
+
+    private void Apply(HistoryEvent e)
+    {
+        switch (e)
+        {
+            case OrchestratorStartedEvent:
+                context.CurrentUtcDateTimeCore = e.Timestamp;
+                break;
+            case ExecutionStartedEvent started:
+                context.CurrentUtcDateTimeCore = context.CurrentUtcDateTimeCore == default ? e.Timestamp : context.CurrentUtcDateTimeCore;
+                syncContext.Run(() => run = StartOrchestrator(started));
+                break;
+            case TaskScheduledEvent or TimerCreatedEvent or SubOrchestrationInstanceCreatedEvent or EventSentEvent:
+                context.ConfirmAction(e);
+                break;
+            case TaskCompletedEvent or TaskFailedEvent or TimerFiredEvent or SubOrchestrationInstanceCompletedEvent
+                or SubOrchestrationInstanceFailedEvent or EventRaisedEvent:
+                syncContext.Run(() => context.Deliver(e));
+                break;
+            default:
+                // OrchestratorCompleted, ExecutionCompleted, suspend/resume/terminate markers: nothing to replay.
+                break;
+        }
+    }
+
+    private Task<object?> StartOrchestrator(ExecutionStartedEvent started)
+    {
+        try
+        {
+            object? input = DurableJson.Deserialize(started.Input, orchestrator.InputType);
+            context.InputObject = input;
+            return orchestrator.RunAsync(context, input);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<object?>(ex);
+        }
+    }
+}

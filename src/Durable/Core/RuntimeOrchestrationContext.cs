@@ -1,0 +1,368 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Governance.Durable.Core;
+
+/// <summary>The runtime's <see cref="TaskOrchestrationContext"/>: turns calls into actions and history into results.</summary>
+internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
+{
+    private readonly ExecutionStartedEvent started;
+    private readonly ILoggerFactory loggerFactory;
+    private readonly SortedDictionary<int, OrchestrationAction> unconfirmed = new();
+    private readonly Dictionary<int, IOpenTask> openTasks = new();
+    private readonly Dictionary<int, TimerTask> openTimers = new();
+    private readonly Dictionary<string, LinkedList<EventWaiter>> waiters = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Queue<EventRaisedEvent>> bufferedEvents = new(StringComparer.OrdinalIgnoreCase);
+    private int nextActionId;
+    private int guidCounter;
+
+    public RuntimeOrchestrationContext(ExecutionStartedEvent started, ILoggerFactory loggerFactory)
+    {
+        this.started = started;
+        this.loggerFactory = loggerFactory;
+        Parent = started.Parent is null ? null : new ParentOrchestrationInstance(started.Parent.Name, started.Parent.InstanceId);
+    }
+
+    public string InstanceIdCore { get; init; } = string.Empty;
+
+    public override TaskName Name => started.Name;
+
+    public override string InstanceId => InstanceIdCore;
+
+    public override string Version => started.Version;
+
+    public override ParentOrchestrationInstance? Parent { get; }
+
+    public DateTime CurrentUtcDateTimeCore { get; set; }
+
+    public override DateTime CurrentUtcDateTime => CurrentUtcDateTimeCore;
+
+    public bool IsReplayingCore { get; set; }
+
+    public override bool IsReplaying => IsReplayingCore;
+
+    protected override ILoggerFactory LoggerFactory => loggerFactory;
+
+    public object? InputObject { get; set; }
+
+    public object? CustomStatus { get; private set; }
+
+    public (string? Input, bool PreserveUnprocessedEvents)? ContinueAsNewRequest { get; private set; }
+
+    /// <summary>Names of the external events some code is waiting for now.</summary>
+    public IReadOnlyList<string> WaitingForEvents => waiters.Where(w => w.Value.Count > 0).Select(w => w.Key).OrderBy(n => n, StringComparer.Ordinal).ToList();
+
+    /// <summary>The due time of the earliest timer still awaited (canceled timers excluded).</summary>
+    public DateTime? NextTimerDueAt => openTimers.Values.Where(t => !t.Canceled).Select(t => (DateTime?)t.FireAt).Min();
+
+    public override T? GetInput<T>() where T : default => InputObject is T typed ? typed : DurableJson.Deserialize<T>(started.Input);
+
+    public override async Task<TResult> CallActivityAsync<TResult>(TaskName name, object? input = null, TaskOptions? options = null)
+    {
+        if (options?.Retry?.Policy is not { } policy)
+        {
+            return await ScheduleTask<TResult>(name, input);
+        }
+
+        DateTime firstAttemptAt = CurrentUtcDateTime;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ScheduleTask<TResult>(name, input);
+            }
+            catch (TaskFailedException failure) when (ShouldRetry(policy, attempt, firstAttemptAt, failure))
+            {
+                await CreateTimer(CurrentUtcDateTime + policy.DelayBefore(attempt + 1), CancellationToken.None);
+            }
+        }
+    }
+
+    private bool ShouldRetry(RetryPolicy policy, int attempt, DateTime firstAttemptAt, TaskFailedException failure)
+    {
+        if (attempt >= policy.MaxNumberOfAttempts)
+        {
+            return false;
+        }
+
+        if (policy.RetryTimeout != Timeout.InfiniteTimeSpan && CurrentUtcDateTime - firstAttemptAt + policy.DelayBefore(attempt + 1) > policy.RetryTimeout)
+        {
+            return false;
+        }
+
+        return policy.HandleFailure?.Invoke(failure.FailureDetails) ?? true;
+    }
+
+    private Task<TResult> ScheduleTask<TResult>(string name, object? input)
+    {
+        int id = nextActionId++;
+        var task = new ResultTask<TResult>(name, id);
+        openTasks[id] = task;
+        AddAction(new ScheduleTaskAction(id, name, DurableJson.Serialize(input)));
+        return task.Task;
+    }
+
+    public override Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken)
+    {
+        int id = nextActionId++;
+        var timer = new TimerTask(DateTime.SpecifyKind(fireAt, DateTimeKind.Utc));
+        openTimers[id] = timer;
+        AddAction(new CreateTimerAction(id, timer.FireAt));
+        if (cancellationToken.CanBeCanceled)
+        {
+            cancellationToken.Register(() => timer.Cancel());
+        }
+
+        return timer.Task;
+    }
+
+    public override Task<T> WaitForExternalEvent<T>(string eventName, CancellationToken cancellationToken = default)
+    {
+        if (bufferedEvents.TryGetValue(eventName, out var queue) && queue.TryDequeue(out var buffered))
+        {
+            return Task.FromResult(DeserializeEvent<T>(buffered));
+        }
+
+        var waiter = new EventWaiter<T>();
+        if (!waiters.TryGetValue(eventName, out var list))
+        {
+            waiters[eventName] = list = new LinkedList<EventWaiter>();
+        }
+
+        var node = list.AddLast(waiter);
+        if (cancellationToken.CanBeCanceled)
+        {
+            cancellationToken.Register(() =>
+            {
+                if (node.List is not null)
+                {
+                    list.Remove(node);
+                    waiter.Cancel();
+                }
+            });
+        }
+
+        return waiter.Task;
+    }
+
+    private static T DeserializeEvent<T>(EventRaisedEvent e) => DurableJson.Deserialize<T>(e.Input)!;
+
+    public override void SendEvent(string instanceId, string eventName, object? payload)
+    {
+        int id = nextActionId++;
+        AddAction(new SendEventAction(id, instanceId, eventName, DurableJson.Serialize(payload)));
+    }
+
+    public override void SetCustomStatus(object? customStatus) => CustomStatus = customStatus;
+
+    public override Task<TResult> CallSubOrchestratorAsync<TResult>(TaskName orchestratorName, object? input = null, TaskOptions? options = null)
+    {
+        return options?.Retry?.Policy is { } policy
+            ? CallSubOrchestratorWithRetry<TResult>(orchestratorName, input, options, policy)
+            : ScheduleSubOrchestrator<TResult>(orchestratorName, input, options);
+    }
+
+    private async Task<TResult> CallSubOrchestratorWithRetry<TResult>(string name, object? input, TaskOptions options, RetryPolicy policy)
+    {
+        DateTime firstAttemptAt = CurrentUtcDateTime;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ScheduleSubOrchestrator<TResult>(name, input, options);
+            }
+            catch (TaskFailedException failure) when (ShouldRetry(policy, attempt, firstAttemptAt, failure))
+            {
+                await CreateTimer(CurrentUtcDateTime + policy.DelayBefore(attempt + 1), CancellationToken.None);
+            }
+        }
+    }
+
+    private Task<TResult> ScheduleSubOrchestrator<TResult>(string name, object? input, TaskOptions? options)
+    {
+        int id = nextActionId++;
+        var sub = options as SubOrchestrationOptions;
+        string instanceId = sub?.InstanceId ?? NewGuid().ToString("N");
+        var task = new ResultTask<TResult>(name, id);
+        openTasks[id] = task;
+        AddAction(new CreateSubOrchestrationAction(id, name, sub?.Version ?? string.Empty, instanceId, DurableJson.Serialize(input)));
+        return task.Task;
+    }
+
+    public override void ContinueAsNew(object? newInput = null, bool preserveUnprocessedEvents = true)
+        => ContinueAsNewRequest = (DurableJson.Serialize(newInput), preserveUnprocessedEvents);
+
+    public override Guid NewGuid()
+    {
+        // Name-based (RFC 4122 version 5 style) from the instance id, the step's time and a counter: same on every replay.
+        string name = $"{InstanceId}|{started.ExecutionId}|{CurrentUtcDateTime:O}|{guidCounter++}";
+        byte[] hash = SHA1.HashData(Encoding.UTF8.GetBytes(name));
+        byte[] bytes = hash[..16];
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true);
+    }
+
+    private void AddAction(OrchestrationAction action) => unconfirmed[action.Id] = action;
+
+    /// <summary>History says an action was taken; the code must have asked for the same action.</summary>
+    public void ConfirmAction(HistoryEvent recorded)
+    {
+        if (!unconfirmed.Remove(recorded.EventId, out var action))
+        {
+            throw new NonDeterministicOrchestrationException(recorded.EventId, HistoryEventDescriptions.Describe(recorded), "nothing");
+        }
+
+        bool same = (action, recorded) switch
+        {
+            (ScheduleTaskAction a, TaskScheduledEvent e) => a.Name == e.Name,
+            (CreateTimerAction, TimerCreatedEvent) => true,
+            (CreateSubOrchestrationAction a, SubOrchestrationInstanceCreatedEvent e) => a.Name == e.Name && a.InstanceId == e.InstanceId,
+            (SendEventAction a, EventSentEvent e) => a.EventName == e.Name && a.InstanceId == e.InstanceId,
+            _ => false,
+        };
+        if (!same)
+        {
+            throw new NonDeterministicOrchestrationException(recorded.EventId, HistoryEventDescriptions.Describe(recorded), action.Describe());
+        }
+
+        if (recorded is TimerCreatedEvent timerCreated && openTimers.TryGetValue(recorded.EventId, out var timer))
+        {
+            // The recorded due time wins: replay must not move a timer.
+            timer.FireAt = timerCreated.FireAt;
+        }
+    }
+
+    public IReadOnlyList<OrchestrationAction> TakeUnconfirmedActions()
+    {
+        var actions = unconfirmed.Values.ToList();
+        unconfirmed.Clear();
+        return actions;
+    }
+
+    public IReadOnlyList<EventRaisedEvent> TakeBufferedEvents()
+    {
+        var events = bufferedEvents.Values.SelectMany(q => q).OrderBy(e => e.Timestamp).ToList();
+        bufferedEvents.Clear();
+        return events;
+    }
+
+    /// <summary>Delivers a result or an external event to whatever waits for it.</summary>
+    public void Deliver(HistoryEvent e)
+    {
+        switch (e)
+        {
+            case TaskCompletedEvent c when openTasks.Remove(c.TaskScheduledId, out var task):
+                task.Complete(c.Result);
+                break;
+            case TaskFailedEvent f when openTasks.Remove(f.TaskScheduledId, out var task):
+                task.Fail(f.Failure);
+                break;
+            case SubOrchestrationInstanceCompletedEvent c when openTasks.Remove(c.TaskScheduledId, out var task):
+                task.Complete(c.Result);
+                break;
+            case SubOrchestrationInstanceFailedEvent f when openTasks.Remove(f.TaskScheduledId, out var task):
+                task.Fail(f.Failure);
+                break;
+            case TimerFiredEvent t when openTimers.Remove(t.TimerId, out var timer):
+                timer.Fire();
+                break;
+            case EventRaisedEvent raised:
+                if (waiters.TryGetValue(raised.Name, out var list) && list.First is { } first)
+                {
+                    list.RemoveFirst();
+                    first.Value.Complete(raised.Input);
+                }
+                else
+                {
+                    if (!bufferedEvents.TryGetValue(raised.Name, out var queue))
+                    {
+                        bufferedEvents[raised.Name] = queue = new Queue<EventRaisedEvent>();
+                    }
+
+                    queue.Enqueue(raised);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>True when a result event refers to a task this execution still awaits (used to drop duplicates).</summary>
+    public bool IsAwaitingResult(int taskId) => openTasks.ContainsKey(taskId);
+
+    public bool IsAwaitingTimer(int timerId) => openTimers.ContainsKey(timerId);
+
+    private interface IOpenTask
+    {
+        void Complete(string? result);
+
+        void Fail(TaskFailureDetails failure);
+    }
+
+    private sealed class ResultTask<T>(string name, int id) : IOpenTask
+    {
+        private readonly TaskCompletionSource<T> source = new();
+
+        public Task<T> Task => source.Task;
+
+        public void Complete(string? result)
+        {
+            try
+            {
+                source.SetResult(DurableJson.Deserialize<T>(result)!);
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException)
+            {
+                source.SetException(ex);
+            }
+        }
+
+        public void Fail(TaskFailureDetails failure) => source.SetException(new TaskFailedException(name, id, failure));
+    }
+
+    private sealed class TimerTask(DateTime fireAt)
+    {
+        private readonly TaskCompletionSource source = new();
+
+        public DateTime FireAt { get; set; } = fireAt;
+
+        public bool Canceled { get; private set; }
+
+        public Task Task => source.Task;
+
+        public void Fire() => source.TrySetResult();
+
+        public void Cancel()
+        {
+            Canceled = true;
+            source.TrySetCanceled();
+        }
+    }
+
+    private abstract class EventWaiter
+    {
+        public abstract void Complete(string? payload);
+    }
+
+    private sealed class EventWaiter<T> : EventWaiter
+    {
+        private readonly TaskCompletionSource<T> source = new();
+
+        public Task<T> Task => source.Task;
+
+        public override void Complete(string? payload)
+        {
+            try
+            {
+                source.SetResult(DurableJson.Deserialize<T>(payload)!);
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException)
+            {
+                source.SetException(ex);
+            }
+        }
+
+        public void Cancel() => source.TrySetCanceled();
+    }
+}

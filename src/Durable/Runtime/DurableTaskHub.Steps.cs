@@ -1,0 +1,644 @@
+using Azure;
+using Governance.Durable.Core;
+using Governance.Durable.Runtime;
+using Governance.Durable.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Governance.Durable;
+
+public sealed partial class DurableTaskHub
+{
+    private const int MaxStepAttempts = 5;
+    private const int MaxRecentMessageIds = 500;
+
+    /// <summary>Thrown when a commit lost the race to another writer of the same instance.</summary>
+    private sealed class CommitConflictException(Exception inner) : Exception("Another writer committed this instance first.", inner);
+
+    /// <summary>Processes an instance's mailbox, one step at a time, until it is empty; then releases triggers if quiescent.</summary>
+    private async Task ProcessSessionAsync(InstanceSession session)
+    {
+        var token = stopping.Token;
+        int failures = 0;
+        try
+        {
+            await orchestrationSlots.WaitAsync(token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            while (true)
+            {
+                List<TaskMessage> batch;
+                lock (session.Gate)
+                {
+                    if (session.Abandoned || crashed)
+                    {
+                        session.Running = false;
+                        return;
+                    }
+
+                    session.HeldTriggers.AddRange(session.NewTriggers);
+                    session.NewTriggers.Clear();
+                    if (session.Inbox.Count == 0)
+                    {
+                        break;
+                    }
+
+                    batch = [.. session.Inbox];
+                    session.Inbox.Clear();
+                }
+
+                try
+                {
+                    RaiseStepExecuting(session.InstanceId, true);
+                    await RunStepAsync(session, batch, token);
+                    failures = 0;
+                }
+                catch (Exception ex) when (!crashed && !token.IsCancellationRequested)
+                {
+                    failures++;
+                    session.Unload();
+                    if (ex is CommitConflictException)
+                    {
+                        logger.LogInformation("Instance {InstanceId}: commit conflict, reloading (attempt {Attempt}).", session.InstanceId, failures);
+                    }
+                    else
+                    {
+                        logger.LogWarning(ex, "Instance {InstanceId}: step failed (attempt {Attempt}).", session.InstanceId, failures);
+                    }
+
+                    if (failures >= MaxStepAttempts)
+                    {
+                        // Give everything back: the held messages reappear, count as failed deliveries, and end in the poison table.
+                        lock (session.Gate)
+                        {
+                            foreach (var trigger in session.HeldTriggers)
+                            {
+                                trigger.Abandon();
+                            }
+
+                            session.HeldTriggers.Clear();
+                            session.Running = false;
+                            sessions.TryRemove(session.InstanceId, out _);
+                        }
+
+                        return;
+                    }
+
+                    lock (session.Gate)
+                    {
+                        session.Inbox.InsertRange(0, batch);
+                    }
+
+                    await Task.Delay(TimeSpan.FromMilliseconds(50 * failures * failures), CancellationToken.None);
+                }
+                finally
+                {
+                    RaiseStepExecuting(session.InstanceId, false);
+                }
+            }
+        }
+        catch (Exception) when (crashed || token.IsCancellationRequested)
+        {
+            lock (session.Gate)
+            {
+                session.Running = false;
+            }
+
+            return;
+        }
+        finally
+        {
+            orchestrationSlots.Release();
+        }
+
+        await ReleaseIfQuiescentAsync(session, token);
+    }
+
+    /// <summary>
+    /// When nothing of the instance is pending (no mailbox, no local activity running), deletes dispatched outbox
+    /// rows and then the held triggers. Otherwise the session keeps running later, when the pending work reports.
+    /// </summary>
+    private async Task ReleaseIfQuiescentAsync(InstanceSession session, CancellationToken token)
+    {
+        List<Trigger> release;
+        List<string> rows;
+        lock (session.Gate)
+        {
+            if (session.Inbox.Count > 0 || session.NewTriggers.Count > 0)
+            {
+                // New work arrived meanwhile: keep going.
+                _ = Task.Run(() => ProcessSessionAsync(session));
+                return;
+            }
+
+            if (session.ActivitiesInFlight > 0)
+            {
+                session.Running = false;
+                return;
+            }
+
+            release = [.. session.HeldTriggers];
+            session.HeldTriggers.Clear();
+            rows = [.. session.DispatchedRows];
+            session.DispatchedRows.Clear();
+            session.Running = false;
+        }
+
+        try
+        {
+            if (rows.Count > 0 && !crashed)
+            {
+                await Store.DeleteRowsAsync(session.InstanceId, rows, token);
+            }
+
+            foreach (var trigger in release)
+            {
+                if (crashed)
+                {
+                    return;
+                }
+
+                await trigger.CompleteAsync(token);
+            }
+        }
+        catch (Exception ex) when (!crashed)
+        {
+            logger.LogWarning(ex, "Instance {InstanceId}: releasing triggers failed; they will be redelivered and dropped as duplicates.", session.InstanceId);
+        }
+
+        TrimCache();
+    }
+
+    private void TrimCache()
+    {
+        int excess = sessions.Count - Options.InstanceCacheSize;
+        if (excess <= 0)
+        {
+            return;
+        }
+
+        foreach (var idle in sessions.Values.Where(s => !s.Running).OrderBy(s => s.LastUsedTicks).Take(excess).ToList())
+        {
+            lock (idle.Gate)
+            {
+                if (!idle.Running && idle.Inbox.Count == 0 && idle.HeldTriggers.Count == 0 && idle.ActivitiesInFlight == 0)
+                {
+                    sessions.TryRemove(idle.InstanceId, out _);
+                }
+            }
+        }
+    }
+
+    private async Task RunStepAsync(InstanceSession session, List<TaskMessage> messages, CancellationToken token)
+    {
+        session.LastUsedTicks = Environment.TickCount64;
+        if (!session.Loaded)
+        {
+            var loaded = await Store.LoadAsync(session.InstanceId, token);
+            session.Loaded = true;
+            session.State = loaded?.State;
+            session.ETag = loaded?.ETag ?? default;
+            session.History = loaded?.History ?? [];
+            session.Undispatched = loaded?.Outbox ?? [];
+            session.Executor = null;
+            session.SeenMessageIds = new HashSet<string>(session.History.Select(e => e.MessageId).OfType<string>(), StringComparer.Ordinal);
+            if (loaded?.State.RecentMessageIds is { } recent)
+            {
+                session.SeenMessageIds.UnionWith(recent);
+            }
+
+            foreach (string stale in loaded?.StaleRowKeys ?? [])
+            {
+                session.DispatchedRows.Add(stale);
+            }
+        }
+
+        var plan = PlanStep(session, messages);
+        if (plan is null)
+        {
+            // Nothing to record (duplicates, or messages for an instance that does not exist): still redispatch what a crash left behind.
+            await DispatchAsync(session, session.Undispatched, token);
+            session.Undispatched = [];
+            return;
+        }
+
+        Options.FaultInjector?.At(FaultPoint.BeforeCommit, session.InstanceId);
+        ETag etag;
+        try
+        {
+            var deletes = session.DispatchedRows.Concat(plan.DeleteRows).Distinct().ToList();
+            etag = await Store.CommitAsync(new StepCommit(plan.State, plan.ExpectedETag, plan.FirstSequence, plan.NewEvents, plan.NewOutbox, deletes), token);
+            session.DispatchedRows.Clear();
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            throw new CommitConflictException(ex);
+        }
+
+        // The step is committed: update the cache.
+        session.ETag = etag;
+        session.State = plan.State;
+        if (plan.StartsNewGeneration)
+        {
+            session.History = [.. plan.NewEvents];
+        }
+        else
+        {
+            session.History.AddRange(plan.NewEvents);
+        }
+
+        foreach (var e in plan.NewEvents)
+        {
+            if (e.MessageId is not null)
+            {
+                session.SeenMessageIds.Add(e.MessageId);
+            }
+        }
+
+        foreach (var row in plan.DeleteRows)
+        {
+            foreach (var key in session.ActivityRows.Where(kv => kv.Value == row).Select(kv => kv.Key).ToList())
+            {
+                session.ActivityRows.Remove(key);
+            }
+        }
+
+        session.Executor = plan.Executor;
+        Options.FaultInjector?.At(FaultPoint.AfterCommit, session.InstanceId);
+
+        var toDispatch = session.Undispatched.Concat(plan.NewOutbox).ToList();
+        session.Undispatched = [];
+        await DispatchAsync(session, toDispatch, token);
+        if (plan.ProjectionChanged)
+        {
+            await ProjectAsync(plan.State, plan.WriteTags, token);
+        }
+
+        Options.FaultInjector?.At(FaultPoint.AfterDispatch, session.InstanceId);
+        NotifyChanged(session.InstanceId);
+    }
+
+    private sealed class StepPlan
+    {
+        public required InstanceState State { get; init; }
+        public ETag? ExpectedETag { get; init; }
+        public int FirstSequence { get; init; }
+        public List<HistoryEvent> NewEvents { get; } = [];
+        public List<OutboxEntry> NewOutbox { get; } = [];
+        public List<string> DeleteRows { get; } = [];
+        public OrchestrationExecutor? Executor { get; set; }
+        public bool StartsNewGeneration { get; init; }
+        public bool ProjectionChanged { get; set; } = true;
+        public bool WriteTags { get; set; }
+    }
+
+    /// <summary>Decides what the messages do to the instance and runs the orchestrator; returns null when nothing is to be recorded.</summary>
+    private StepPlan? PlanStep(InstanceSession session, List<TaskMessage> messages)
+    {
+        DateTime now = UtcNow;
+        var current = session.State;
+        var fresh = messages
+            .Where(m => !session.SeenMessageIds.Contains(m.Id))
+            .Where(m => m.TargetExecutionId is null || current is null || m.TargetExecutionId == current.ExecutionId)
+            .GroupBy(m => m.Id).Select(g => g.First())
+            .Select(m => m.Event with { MessageId = m.Id, Timestamp = m.Event.Timestamp == default ? now : m.Event.Timestamp })
+            .ToList();
+        if (fresh.Count == 0)
+        {
+            return null;
+        }
+
+        // A start message begins a new execution when there is none, the last one ended, or ContinueAsNew named it.
+        var start = fresh.OfType<ExecutionStartedEvent>().FirstOrDefault(s =>
+            current is null
+            || (current.IsTerminal && s.ExecutionId != current.ExecutionId)
+            || (current.Status == OrchestrationRuntimeStatus.ContinuedAsNew && s.ExecutionId == current.NextExecutionId));
+        if (start is not null)
+        {
+            return PlanNewExecution(session, start, fresh.Where(e => e is not ExecutionStartedEvent).ToList(), now);
+        }
+
+        if (current is null || current.IsTerminal)
+        {
+            logger.LogInformation("Instance {InstanceId}: dropped {Count} message(s) for an instance that is not running.", session.InstanceId, fresh.Count);
+            return null;
+        }
+
+        var state = current.Clone();
+        var inbound = new List<HistoryEvent>();
+        foreach (var e in fresh.Where(e => e is not ExecutionStartedEvent))
+        {
+            bool holding = state.Status is OrchestrationRuntimeStatus.Suspended or OrchestrationRuntimeStatus.ContinuedAsNew;
+            switch (e)
+            {
+                case ExecutionTerminatedEvent or MessagePoisonedEvent:
+                    inbound.Add(e);
+                    break;
+                case ExecutionResumedEvent when state.Status == OrchestrationRuntimeStatus.Suspended:
+                    inbound.Add(e);
+                    state.Status = OrchestrationRuntimeStatus.Running;
+                    inbound.AddRange(state.HeldEvents);
+                    state.HeldEvents.Clear();
+                    break;
+                case ExecutionSuspendedEvent when state.Status is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending:
+                    inbound.Add(e);
+                    state.Status = OrchestrationRuntimeStatus.Suspended;
+                    break;
+                case ExecutionSuspendedEvent or ExecutionResumedEvent:
+                    break; // Suspending a suspended instance, or resuming a running one, changes nothing.
+                default:
+                    if (holding)
+                    {
+                        state.HeldEvents.Add(e);
+                    }
+                    else
+                    {
+                        inbound.Add(e);
+                    }
+
+                    break;
+            }
+
+            if (inbound.LastOrDefault() is ExecutionTerminatedEvent or MessagePoisonedEvent)
+            {
+                break;
+            }
+        }
+
+        var plan = new StepPlan { State = state, ExpectedETag = session.ETag, FirstSequence = current.HistoryCount };
+        plan.NewEvents.Add(new OrchestratorStartedEvent { Timestamp = now });
+        if (inbound.LastOrDefault() is ExecutionTerminatedEvent terminated)
+        {
+            plan.NewEvents.AddRange(inbound);
+            Complete(plan, session, OrchestrationRuntimeStatus.Terminated, DurableJson.Serialize(terminated.Reason), null, now);
+        }
+        else if (inbound.LastOrDefault() is MessagePoisonedEvent poisoned)
+        {
+            plan.NewEvents.AddRange(inbound);
+            Complete(plan, session, OrchestrationRuntimeStatus.Failed, null, new TaskFailureDetails("PoisonMessage", poisoned.Reason), now);
+        }
+        else if (state.Status == OrchestrationRuntimeStatus.Suspended || inbound.Count == 0)
+        {
+            plan.NewEvents.AddRange(inbound);
+            plan.Executor = session.Executor;
+            plan.ProjectionChanged = state.Status != current.Status;
+        }
+        else
+        {
+            var executor = session.Executor ?? CreateExecutor(session, state, plan, now);
+            if (executor is null)
+            {
+                return FinishPlan(plan, state, now);
+            }
+
+            // A local activity's outbox row is deleted by the commit that records its result.
+            foreach (var e in inbound)
+            {
+                int? taskId = e switch { TaskCompletedEvent c => c.TaskScheduledId, TaskFailedEvent f => f.TaskScheduledId, _ => null };
+                if (taskId is { } id && session.ActivityRows.TryGetValue(ActivityKey(session.InstanceId, state.ExecutionId, id), out var row))
+                {
+                    plan.DeleteRows.Add(row);
+                }
+            }
+
+            // Results for tasks the execution no longer awaits are duplicates of deliveries already recorded.
+            inbound.RemoveAll(e => e switch
+            {
+                TaskCompletedEvent c => !executor.Context.IsAwaitingResult(c.TaskScheduledId),
+                TaskFailedEvent f => !executor.Context.IsAwaitingResult(f.TaskScheduledId),
+                SubOrchestrationInstanceCompletedEvent c => !executor.Context.IsAwaitingResult(c.TaskScheduledId),
+                SubOrchestrationInstanceFailedEvent f => !executor.Context.IsAwaitingResult(f.TaskScheduledId),
+                TimerFiredEvent t => !executor.Context.IsAwaitingTimer(t.TimerId),
+                _ => false,
+            });
+            if (inbound.Count == 0)
+            {
+                if (plan.DeleteRows.Count > 0)
+                {
+                    session.DispatchedRows.UnionWith(plan.DeleteRows);
+                }
+
+                return null;
+            }
+
+            plan.NewEvents.AddRange(inbound);
+            RunOrchestrator(session, executor, plan, inbound, now);
+        }
+
+        return FinishPlan(plan, state, now);
+    }
+
+    private StepPlan PlanNewExecution(InstanceSession session, ExecutionStartedEvent start, List<HistoryEvent> others, DateTime now)
+    {
+        var previous = session.State;
+        int generation = (previous?.Generation ?? 0) + 1;
+        var state = new InstanceState
+        {
+            InstanceId = session.InstanceId,
+            Name = start.Name,
+            Version = start.Version,
+            Status = OrchestrationRuntimeStatus.Running,
+            ExecutionId = start.ExecutionId,
+            Generation = generation,
+            HistoryCount = 0,
+            StepVersion = previous?.StepVersion ?? 0,
+            CreatedAt = previous?.Status == OrchestrationRuntimeStatus.ContinuedAsNew ? previous.CreatedAt : start.Timestamp,
+            ScheduledStartAt = start.ScheduledStartTime,
+            Input = start.Input,
+            Tags = start.Tags is null ? previous?.Tags ?? new() : new Dictionary<string, string>(start.Tags),
+            Parent = start.Parent,
+            RecentMessageIds = previous is null ? [] : previous.RecentMessageIds.Concat(session.History.Select(e => e.MessageId).OfType<string>()).TakeLast(MaxRecentMessageIds).ToList(),
+        };
+        var inbound = new List<HistoryEvent> { start with { Generation = generation } };
+        if (previous?.Status == OrchestrationRuntimeStatus.ContinuedAsNew)
+        {
+            inbound.AddRange(previous.HeldEvents);
+        }
+
+        inbound.AddRange(others.Where(e => e is EventRaisedEvent));
+        var plan = new StepPlan
+        {
+            State = state,
+            ExpectedETag = previous is null ? null : session.ETag,
+            FirstSequence = 0,
+            StartsNewGeneration = true,
+            WriteTags = start.Parent is not null && state.Tags.Count > 0,
+        };
+        plan.NewEvents.Add(new OrchestratorStartedEvent { Timestamp = now });
+        session.Executor = null;
+        var executor = CreateExecutor(session, state, plan, now, start);
+        if (executor is not null)
+        {
+            plan.NewEvents.AddRange(inbound);
+            RunOrchestrator(session, executor, plan, inbound, now);
+        }
+        else
+        {
+            plan.NewEvents.InsertRange(1, inbound);
+        }
+
+        return FinishPlan(plan, state, now);
+    }
+
+    /// <summary>Creates the orchestrator of the instance's recorded name and version and replays its history; fails the instance if it cannot.</summary>
+    private OrchestrationExecutor? CreateExecutor(InstanceSession session, InstanceState state, StepPlan plan, DateTime now, ExecutionStartedEvent? newStart = null)
+    {
+        var started = newStart ?? session.History.OfType<ExecutionStartedEvent>().FirstOrDefault();
+        if (started is null)
+        {
+            Complete(plan, session, OrchestrationRuntimeStatus.Failed, null, new TaskFailureDetails("CorruptHistory", "The history has no ExecutionStarted event."), now);
+            return null;
+        }
+
+        if (!Registry.TryCreateOrchestrator(state.Name, state.Version, Services, out var orchestrator))
+        {
+            string message = $"Orchestrator '{state.Name}' version '{state.Version}' is not registered on this host.";
+            logger.LogError("Instance {InstanceId}: {Message}", session.InstanceId, message);
+            Complete(plan, session, OrchestrationRuntimeStatus.Failed, null, new TaskFailureDetails("OrchestratorNotFound", message), now);
+            return null;
+        }
+
+        var executor = new OrchestrationExecutor(session.InstanceId, orchestrator!, started, LoggerFactory);
+        if (newStart is null)
+        {
+            try
+            {
+                executor.Replay(session.History);
+            }
+            catch (NonDeterministicOrchestrationException ex)
+            {
+                logger.LogError("Instance {InstanceId}: {Message}", session.InstanceId, ex.Message);
+                Complete(plan, session, OrchestrationRuntimeStatus.Failed, null, TaskFailureDetails.FromException(ex), now);
+                return null;
+            }
+        }
+
+        return executor;
+    }
+
+    private void RunOrchestrator(InstanceSession session, OrchestrationExecutor executor, StepPlan plan, List<HistoryEvent> inbound, DateTime now)
+    {
+        StepOutcome outcome;
+        string? previousCustomStatus = plan.State.CustomStatus;
+        try
+        {
+            outcome = executor.Execute(inbound);
+        }
+        catch (NonDeterministicOrchestrationException ex)
+        {
+            logger.LogError("Instance {InstanceId}: {Message}", session.InstanceId, ex.Message);
+            Complete(plan, session, OrchestrationRuntimeStatus.Failed, null, TaskFailureDetails.FromException(ex), now);
+            return;
+        }
+
+        var state = plan.State;
+        string exec = state.ExecutionId;
+        foreach (var action in outcome.NewActions)
+        {
+            plan.NewEvents.Add(action.ToHistoryEvent(now));
+            OutboxItem item = action switch
+            {
+                ScheduleTaskAction t => new ActivityOutboxItem(new ActivityRequest(session.InstanceId, exec, t.Id, t.Name, t.Input)),
+                CreateTimerAction t => new TimerOutboxItem(t.FireAt, new TaskMessage(
+                    $"{session.InstanceId}|{exec}|timer|{t.Id}", session.InstanceId, new TimerFiredEvent(t.Id, t.FireAt), exec)),
+                CreateSubOrchestrationAction s => new MessageOutboxItem(new TaskMessage(
+                    $"{session.InstanceId}|{exec}|sub|{s.Id}",
+                    s.InstanceId,
+                    new ExecutionStartedEvent(s.Name, string.IsNullOrEmpty(s.Version) ? Options.DefaultVersion : s.Version, s.Input,
+                        Guid.NewGuid().ToString("N"), 0, new ParentInstanceInfo(state.Name, session.InstanceId, exec, s.Id), state.Tags.Count > 0 ? state.Tags : null)
+                    { Timestamp = now })),
+                SendEventAction s => new MessageOutboxItem(new TaskMessage(
+                    $"{session.InstanceId}|{exec}|event|{s.Id}", s.InstanceId, new EventRaisedEvent(s.EventName, s.Input) { Timestamp = now })),
+                _ => throw new InvalidOperationException("Unknown action " + action.GetType().Name),
+            };
+            AddOutbox(plan, item);
+        }
+
+        state.CustomStatus = DurableJson.Serialize(executor.Context.CustomStatus);
+        state.WaitingForEvents = [.. executor.Context.WaitingForEvents];
+        state.NextTimerDueAt = executor.Context.NextTimerDueAt;
+        plan.Executor = executor;
+        plan.ProjectionChanged = plan.State.Status == OrchestrationRuntimeStatus.Running && (
+            session.State?.Status != OrchestrationRuntimeStatus.Running
+            || plan.StartsNewGeneration
+            || previousCustomStatus != state.CustomStatus
+            || !session.State.WaitingForEvents.SequenceEqual(state.WaitingForEvents)
+            || session.State.NextTimerDueAt != state.NextTimerDueAt);
+
+        if (outcome.IsCompleted)
+        {
+            if (outcome.ContinuedAsNew)
+            {
+                string next = Guid.NewGuid().ToString("N");
+                plan.NewEvents.Add(new ContinueAsNewEvent(next, outcome.ContinueAsNewInput) { Timestamp = now });
+                plan.NewEvents.Add(new OrchestratorCompletedEvent { Timestamp = now });
+                plan.NewEvents.Add(new ExecutionCompletedEvent(OrchestrationRuntimeStatus.ContinuedAsNew, outcome.ContinueAsNewInput) { Timestamp = now });
+                state.Status = OrchestrationRuntimeStatus.ContinuedAsNew;
+                state.NextExecutionId = next;
+                state.HeldEvents = [.. outcome.CarryOverEvents];
+                state.WaitingForEvents = [];
+                state.NextTimerDueAt = null;
+                AddOutbox(plan, new MessageOutboxItem(new TaskMessage(
+                    $"{session.InstanceId}|{next}|start",
+                    session.InstanceId,
+                    new ExecutionStartedEvent(state.Name, state.Version, outcome.ContinueAsNewInput, next, 0, state.Parent, state.Tags) { Timestamp = now })));
+                plan.Executor = null;
+                plan.ProjectionChanged = true;
+            }
+            else
+            {
+                Complete(plan, session, outcome.Status, outcome.Output, outcome.Failure, now, orchestratorCompleted: true);
+            }
+        }
+        else
+        {
+            plan.NewEvents.Add(new OrchestratorCompletedEvent { Timestamp = now });
+        }
+    }
+
+    internal static string ActivityKey(string instanceId, string executionId, int taskId) => $"{instanceId}|{executionId}|task|{taskId}";
+
+    private static void AddOutbox(StepPlan plan, OutboxItem item)
+        => plan.NewOutbox.Add(new OutboxEntry($"{TaskHubStore.OutboxPrefix}{plan.State.StepVersion + 1:D10}|{plan.NewOutbox.Count:D4}", plan.State.StepVersion + 1, item));
+
+    /// <summary>Ends the execution: records the outcome and tells a parent orchestration.</summary>
+    private void Complete(StepPlan plan, InstanceSession session, OrchestrationRuntimeStatus status, string? output, TaskFailureDetails? failure, DateTime now, bool orchestratorCompleted = false)
+    {
+        var state = plan.State;
+        if (orchestratorCompleted)
+        {
+            plan.NewEvents.Add(new OrchestratorCompletedEvent { Timestamp = now });
+        }
+
+        plan.NewEvents.Add(new ExecutionCompletedEvent(status, output, failure) { Timestamp = now });
+        state.Status = status;
+        state.Output = output;
+        state.Failure = failure;
+        state.CompletedAt = now;
+        state.WaitingForEvents = [];
+        state.NextTimerDueAt = null;
+        state.HeldEvents = [];
+        plan.Executor = null;
+        plan.ProjectionChanged = true;
+        if (state.Parent is { } parent)
+        {
+            HistoryEvent report = status == OrchestrationRuntimeStatus.Completed
+                ? new SubOrchestrationInstanceCompletedEvent(parent.TaskScheduledId, output) { Timestamp = now }
+                : new SubOrchestrationInstanceFailedEvent(parent.TaskScheduledId, failure ?? new TaskFailureDetails(status.ToString(), $"Sub-orchestration '{session.InstanceId}' ended {status}: {output}")) { Timestamp = now };
+            AddOutbox(plan, new MessageOutboxItem(new TaskMessage($"{session.InstanceId}|{state.ExecutionId}|done", parent.InstanceId, report, parent.ExecutionId)));
+        }
+    }
+
+    private StepPlan FinishPlan(StepPlan plan, InstanceState state, DateTime now)
+    {
+        state.LastUpdatedAt = now;
+        state.HistoryCount = plan.FirstSequence + plan.NewEvents.Count;
+        state.StepVersion++;
+        return plan;
+    }
+}

@@ -1,0 +1,425 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Governance.Durable.Core;
+using Governance.Durable.Runtime;
+using Governance.Durable.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Governance.Durable;
+
+/// <summary>
+/// One task hub on Azure Storage as seen from this process: the storage, and (when the worker runs here) the
+/// partitions this host owns with their instances, timers and activities. Shared by the client and the worker.
+/// </summary>
+public sealed partial class DurableTaskHub : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, InstanceSession> sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, List<TaskCompletionSource>> watchers = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim orchestrationSlots;
+    private readonly SemaphoreSlim activitySlots;
+    private readonly ILogger logger;
+    private readonly ILoggerFactory loggerFactory;
+    private readonly IServiceProvider services;
+    private readonly SemaphoreSlim startGate = new(1, 1);
+    private CancellationTokenSource stopping = new();
+    private readonly List<Task> loops = [];
+    private readonly ConcurrentDictionary<int, CancellationTokenSource> partitionListeners = new();
+    private bool storageReady;
+    private volatile bool crashed;
+
+    public DurableTaskHub(IOptions<DurableTaskOptions> options, TimeProvider clock, IServiceProvider services)
+    {
+        Options = options.Value;
+        Clock = clock;
+        this.services = services;
+        loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        logger = loggerFactory.CreateLogger("Governance.Durable");
+        Registry = services.GetService<DurableTaskRegistry>() ?? new DurableTaskRegistry();
+        Store = new TaskHubStore(Options);
+        Partitions = new PartitionManager(Store, Options, logger);
+        Timers = new TimerService(Store, Clock, logger, Deliver);
+        orchestrationSlots = new SemaphoreSlim(Options.MaxConcurrentOrchestratorFunctions);
+        activitySlots = new SemaphoreSlim(Options.MaxConcurrentActivityFunctions);
+        Partitions.Acquired += OnPartitionAcquired;
+        Partitions.Lost += OnPartitionLost;
+    }
+
+    public DurableTaskOptions Options { get; }
+
+    public TimeProvider Clock { get; }
+
+    public string HubName => Options.HubName;
+
+    internal TaskHubStore Store { get; }
+
+    internal PartitionManager Partitions { get; }
+
+    internal TimerService Timers { get; }
+
+    internal DurableTaskRegistry Registry { get; }
+
+    /// <summary>The partitions this host owns now.</summary>
+    public IReadOnlyCollection<int> OwnedPartitions => Partitions.OwnedPartitions;
+
+    public string WorkerId => Partitions.WorkerId;
+
+    /// <summary>Observer for tests and diagnostics: called with the instance id when a step starts and ends on this host.</summary>
+    public event Action<string, bool>? StepExecuting;
+
+    internal DateTime UtcNow => Clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Creates tables, queues and containers if needed (idempotent).</summary>
+    public async Task EnsureStorageAsync(CancellationToken cancellationToken = default)
+    {
+        if (storageReady)
+        {
+            return;
+        }
+
+        await startGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!storageReady)
+            {
+                await Store.CreateIfNotExistsAsync(cancellationToken);
+                storageReady = true;
+            }
+        }
+        finally
+        {
+            startGate.Release();
+        }
+    }
+
+    /// <summary>Starts the worker: partition leases, control-queue listeners, timers, the activity work-item queue.</summary>
+    public async Task StartWorkerAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureStorageAsync(cancellationToken);
+        await Partitions.EnsureLeaseBlobsAsync(cancellationToken);
+        stopping = new CancellationTokenSource();
+        crashed = false;
+        var token = stopping.Token;
+        loops.Add(Task.Run(() => Partitions.RunAsync(token), CancellationToken.None));
+        loops.Add(Task.Run(() => Timers.RunAsync(token), CancellationToken.None));
+        loops.Add(Task.Run(() => WorkItemLoopAsync(token), CancellationToken.None));
+        loops.Add(Task.Run(() => RenewTriggersLoopAsync(token), CancellationToken.None));
+        logger.LogInformation("Durable worker {WorkerId} started on task hub {Hub} ({Partitions} partitions).", WorkerId, HubName, Options.PartitionCount);
+    }
+
+    /// <summary>Stops gracefully: stops taking work, waits briefly for steps in progress, releases leases.</summary>
+    public async Task StopWorkerAsync(CancellationToken cancellationToken = default)
+    {
+        stopping.Cancel();
+        try
+        {
+            await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+        }
+
+        loops.Clear();
+        foreach (var session in sessions.Values)
+        {
+            AbandonSession(session);
+        }
+
+        sessions.Clear();
+        if (!crashed)
+        {
+            await Partitions.ReleaseAllAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Test hook: stops abruptly, as a killed process would: no lease released, no message deleted, in-memory state
+    /// dropped. Storage operations already in flight may still finish, as they would in a real crash.
+    /// </summary>
+    public void Crash()
+    {
+        crashed = true;
+        stopping.Cancel();
+        Partitions.Abandon();
+        foreach (var cts in partitionListeners.Values)
+        {
+            cts.Cancel();
+        }
+
+        partitionListeners.Clear();
+        sessions.Clear();
+    }
+
+    public bool IsCrashed => crashed;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!stopping.IsCancellationRequested)
+        {
+            await StopWorkerAsync();
+        }
+    }
+
+    private void OnPartitionAcquired(int partition)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+        partitionListeners[partition] = cts;
+        Timers.AddPartition(partition);
+        _ = Task.Run(() => ControlQueueLoopAsync(partition, cts.Token), CancellationToken.None);
+    }
+
+    private void OnPartitionLost(int partition)
+    {
+        if (partitionListeners.TryRemove(partition, out var cts))
+        {
+            cts.Cancel();
+        }
+
+        Timers.RemovePartition(partition);
+        foreach (var session in sessions.Values.Where(s => s.Partition == partition).ToList())
+        {
+            AbandonSession(session);
+            sessions.TryRemove(session.InstanceId, out _);
+        }
+    }
+
+    private static void AbandonSession(InstanceSession session)
+    {
+        lock (session.Gate)
+        {
+            session.Abandoned = true;
+        }
+    }
+
+    internal int PartitionOf(string instanceId) => PartitionHash.PartitionOf(instanceId, Options.PartitionCount);
+
+    // ---- sending ---------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Sends a message to an instance durably. When this host owns the instance's partition, the message is
+    /// written invisible and handed over in memory (no queue poll); if this host dies it becomes visible again.
+    /// </summary>
+    internal async Task SendAsync(TaskMessage message, CancellationToken cancellationToken)
+    {
+        QueueClient queue = Store.ControlQueueFor(message.InstanceId);
+        string text = await Store.ToQueueTextAsync(message);
+        int partition = PartitionOf(message.InstanceId);
+        if (!crashed && Partitions.Owns(partition))
+        {
+            var receipt = await queue.SendMessageAsync(text, Options.MessageVisibilityTimeout, TimeSpan.FromSeconds(-1), cancellationToken);
+            if (!crashed && Partitions.Owns(partition))
+            {
+                Deliver(message, new QueueMessageTrigger(queue, receipt.Value.MessageId, receipt.Value.PopReceipt));
+            }
+        }
+        else
+        {
+            await queue.SendMessageAsync(text, null, TimeSpan.FromSeconds(-1), cancellationToken);
+        }
+    }
+
+    /// <summary>Writes a timer row; if this host owns the partition it also schedules the timer in memory.</summary>
+    internal async Task ScheduleTimerAsync(DateTime fireAt, TaskMessage message, CancellationToken cancellationToken)
+    {
+        await Store.UpsertTimerAsync(fireAt, message, cancellationToken);
+        Timers.Add(PartitionOf(message.InstanceId), TaskHubStore.TimerRowKey(fireAt, message.Id), fireAt, message);
+    }
+
+    /// <summary>Hands a message to the instance's session on this host and makes sure the session runs.</summary>
+    internal void Deliver(TaskMessage message, Trigger? trigger)
+    {
+        if (crashed)
+        {
+            return;
+        }
+
+        var session = sessions.GetOrAdd(message.InstanceId, id => new InstanceSession(id, PartitionOf(id)));
+        bool start = false;
+        lock (session.Gate)
+        {
+            session.Inbox.Add(message);
+            if (trigger is not null)
+            {
+                session.NewTriggers.Add(trigger);
+            }
+
+            if (!session.Running)
+            {
+                session.Running = true;
+                start = true;
+            }
+        }
+
+        if (start)
+        {
+            _ = Task.Run(() => ProcessSessionAsync(session));
+        }
+    }
+
+    // ---- control queues --------------------------------------------------------------------------------------
+
+    private async Task ControlQueueLoopAsync(int partition, CancellationToken cancellationToken)
+    {
+        QueueClient queue = Store.ControlQueues[partition];
+        var backoff = new PollingBackoff(Options.MaxQueuePollingInterval);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var received = await queue.ReceiveMessagesAsync(32, Options.MessageVisibilityTimeout, cancellationToken);
+                if (received.Value.Length == 0)
+                {
+                    await backoff.WaitAsync(cancellationToken);
+                    continue;
+                }
+
+                backoff.Reset();
+                foreach (var raw in received.Value)
+                {
+                    var trigger = new QueueMessageTrigger(queue, raw.MessageId, raw.PopReceipt);
+                    TaskMessage message;
+                    try
+                    {
+                        message = await Store.ParseQueueTextAsync(raw.MessageText);
+                    }
+                    catch (Exception ex)
+                    {
+                        logger.LogError(ex, "Unreadable control message {MessageId} moved to the poison table.", raw.MessageId);
+                        await Store.RecordPoisonAsync("", raw.MessageId, "control", raw.MessageText, "Unreadable message: " + ex.Message, UtcNow, cancellationToken);
+                        await trigger.CompleteAsync(cancellationToken);
+                        continue;
+                    }
+
+                    if (raw.DequeueCount > Options.MaxDequeueCount)
+                    {
+                        string reason = $"Message {message.Id} ({message.Event.EventType}) failed processing {raw.DequeueCount - 1} times.";
+                        logger.LogError("Poison message {MessageId} for instance {InstanceId}: {Reason}", message.Id, message.InstanceId, reason);
+                        await Store.RecordPoisonAsync(message.InstanceId, message.Id, "control", Store.Serialize(message), reason, UtcNow, cancellationToken);
+                        message = message with
+                        {
+                            Id = message.Id + "|poison",
+                            Event = new MessagePoisonedEvent(message.Id, reason) { Timestamp = UtcNow },
+                            TargetExecutionId = null,
+                        };
+                    }
+
+                    Deliver(message, trigger);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Receiving from control queue {Partition} failed; retrying.", partition);
+                await backoff.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>Keeps held queue messages invisible while their instance is still busy.</summary>
+    private async Task RenewTriggersLoopAsync(CancellationToken cancellationToken)
+    {
+        TimeSpan visibility = Options.MessageVisibilityTimeout;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(visibility / 4, cancellationToken);
+                foreach (var session in sessions.Values)
+                {
+                    List<QueueMessageTrigger> due;
+                    lock (session.Gate)
+                    {
+                        due = session.HeldTriggers.OfType<QueueMessageTrigger>()
+                            .Where(t => DateTime.UtcNow - t.HeldSinceUtc > visibility / 2).ToList();
+                    }
+
+                    foreach (var trigger in due)
+                    {
+                        try
+                        {
+                            await trigger.RenewAsync(visibility, cancellationToken);
+                        }
+                        catch (RequestFailedException ex)
+                        {
+                            logger.LogWarning("Could not extend message {MessageId}: {Error}", trigger.MessageId, ex.ErrorCode);
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    // ---- notifications for local waiters ---------------------------------------------------------------------
+
+    /// <summary>Completes when this host next changes the instance, or after <paramref name="timeout"/>.</summary>
+    internal async Task WaitForChangeAsync(string instanceId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var list = watchers.GetOrAdd(instanceId, _ => []);
+        lock (list)
+        {
+            list.Add(tcs);
+        }
+
+        try
+        {
+            await tcs.Task.WaitAsync(timeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
+        finally
+        {
+            lock (list)
+            {
+                list.Remove(tcs);
+            }
+        }
+    }
+
+    private void NotifyChanged(string instanceId)
+    {
+        if (watchers.TryGetValue(instanceId, out var list))
+        {
+            lock (list)
+            {
+                foreach (var tcs in list)
+                {
+                    tcs.TrySetResult();
+                }
+            }
+        }
+    }
+
+    internal void RaiseStepExecuting(string instanceId, bool starting) => StepExecuting?.Invoke(instanceId, starting);
+
+    internal ILoggerFactory LoggerFactory => loggerFactory;
+
+    internal IServiceProvider Services => services;
+}
+
+/// <summary>Adaptive idle polling: starts at 10 ms and doubles up to the configured maximum; reset on work.</summary>
+internal sealed class PollingBackoff(TimeSpan max)
+{
+    private static readonly TimeSpan Min = TimeSpan.FromMilliseconds(10);
+    private TimeSpan current = Min;
+
+    public void Reset() => current = Min;
+
+    public async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        await Task.Delay(current, cancellationToken);
+        current = TimeSpan.FromTicks(Math.Min(current.Ticks * 2, max.Ticks));
+    }
+}

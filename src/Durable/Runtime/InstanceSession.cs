@@ -1,0 +1,53 @@
+using Azure;
+using Governance.Durable.Core;
+
+namespace Governance.Durable.Runtime;
+
+/// <summary>
+/// In-memory state of one instance on the host that owns its partition: the mailbox, the triggers held until the
+/// instance is quiescent, and (between steps, like extended sessions) the loaded state, history and live executor.
+/// </summary>
+internal sealed class InstanceSession(string instanceId, int partition)
+{
+    public string InstanceId { get; } = instanceId;
+    public int Partition { get; } = partition;
+    public object Gate { get; } = new();
+
+    // Guarded by Gate.
+    public List<TaskMessage> Inbox { get; } = [];
+    public List<Trigger> NewTriggers { get; } = [];
+    public bool Running { get; set; }
+    public bool Abandoned { get; set; }
+    public int ActivitiesInFlight { get; set; }
+
+    // Owned by the session's processing loop.
+    public List<Trigger> HeldTriggers { get; } = [];
+    public bool Loaded { get; set; }
+    public InstanceState? State { get; set; }
+    public ETag ETag { get; set; }
+    public List<HistoryEvent> History { get; set; } = [];
+    public HashSet<string> SeenMessageIds { get; set; } = new(StringComparer.Ordinal);
+    public OrchestrationExecutor? Executor { get; set; }
+
+    /// <summary>Outbox rows loaded from storage that must be dispatched again (a previous owner may not have).</summary>
+    public List<OutboxEntry> Undispatched { get; set; } = [];
+
+    /// <summary>Outbox rows already dispatched, to delete with the next commit or when the instance goes quiet.</summary>
+    public HashSet<string> DispatchedRows { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Outbox row of each local activity (by task message id), deleted by the commit that records its result.</summary>
+    public Dictionary<string, string> ActivityRows { get; } = new(StringComparer.Ordinal);
+
+    public long LastUsedTicks { get; set; } = Environment.TickCount64;
+
+    public void Unload()
+    {
+        Loaded = false;
+        State = null;
+        Executor = null;
+        History = [];
+        SeenMessageIds = new(StringComparer.Ordinal);
+        Undispatched = [];
+        ActivityRows.Clear();
+    }
+}

@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Governance.Durable.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Governance.Durable.Runtime;
+
+/// <summary>
+/// Owns control-queue partitions through blob leases (one blob per partition, renewed periodically). Hosts
+/// balance partitions among themselves: each aims for its fair share of the hosts it sees holding leases, takes
+/// free or expired leases up to that share and releases any above it. A dead host's leases expire and are taken.
+/// </summary>
+internal sealed class PartitionManager(TaskHubStore store, DurableTaskOptions options, ILogger logger)
+{
+    private const string OwnerMetadataKey = "owner";
+    private readonly ConcurrentDictionary<int, BlobLeaseClient> owned = new();
+
+    public string WorkerId { get; } = options.WorkerId ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>The lease id is derived from the worker id, so a host restarted under the same id resumes its own leases at once.</summary>
+    private string LeaseId => new Guid(MD5.HashData(Encoding.UTF8.GetBytes(WorkerId))).ToString();
+
+    public event Action<int>? Acquired;
+
+    public event Action<int>? Lost;
+
+    public bool Owns(int partition) => owned.ContainsKey(partition);
+
+    public IReadOnlyCollection<int> OwnedPartitions => owned.Keys.ToList();
+
+    public async Task EnsureLeaseBlobsAsync(CancellationToken cancellationToken)
+    {
+        var existing = new HashSet<string>();
+        await foreach (var blob in store.Leases.GetBlobsAsync(cancellationToken: cancellationToken))
+        {
+            existing.Add(blob.Name);
+        }
+
+        for (int p = 0; p < store.Names.PartitionCount; p++)
+        {
+            if (!existing.Contains(BlobName(p)))
+            {
+                try
+                {
+                    await store.Leases.GetBlobClient(BlobName(p)).UploadAsync(BinaryData.FromString(""), overwrite: false, cancellationToken);
+                }
+                catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+                {
+                    // Another host created it.
+                }
+            }
+        }
+    }
+
+    private static string BlobName(int partition) => $"p{partition:D2}";
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        TimeSpan interval = options.LeaseDuration / 3;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await RenewAsync(stopping);
+                await BalanceAsync(stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Partition lease maintenance failed; retrying.");
+            }
+
+            try
+            {
+                await Task.Delay(interval, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (partition, lease) in owned)
+        {
+            try
+            {
+                await lease.RenewAsync(cancellationToken: cancellationToken);
+            }
+            catch (RequestFailedException ex)
+            {
+                logger.LogWarning("Lost the lease of partition {Partition}: {Reason}", partition, ex.ErrorCode);
+                if (owned.TryRemove(partition, out _))
+                {
+                    Lost?.Invoke(partition);
+                }
+            }
+        }
+    }
+
+    private async Task BalanceAsync(CancellationToken cancellationToken)
+    {
+        var free = new List<int>();
+        var owners = new HashSet<string> { WorkerId };
+        await foreach (var blob in store.Leases.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken))
+        {
+            if (!blob.Name.StartsWith('p') || !int.TryParse(blob.Name[1..], out int partition) || partition >= store.Names.PartitionCount)
+            {
+                continue;
+            }
+
+            string? owner = blob.Metadata.TryGetValue(OwnerMetadataKey, out var o) ? o : null;
+            bool leased = blob.Properties.LeaseState == LeaseState.Leased;
+            if (leased && owner is not null && owner != WorkerId)
+            {
+                owners.Add(owner);
+            }
+            else if (!owned.ContainsKey(partition) && (!leased || owner == WorkerId))
+            {
+                free.Add(partition);
+            }
+        }
+
+        int target = (store.Names.PartitionCount + owners.Count - 1) / owners.Count;
+        foreach (int partition in free)
+        {
+            if (owned.Count >= target)
+            {
+                break;
+            }
+
+            await TryAcquireAsync(partition, cancellationToken);
+        }
+
+        foreach (int partition in owned.Keys.OrderByDescending(p => p).Take(Math.Max(0, owned.Count - target)).ToList())
+        {
+            await ReleaseAsync(partition, cancellationToken);
+        }
+    }
+
+    private async Task TryAcquireAsync(int partition, CancellationToken cancellationToken)
+    {
+        BlobClient blob = store.Leases.GetBlobClient(BlobName(partition));
+        var lease = blob.GetBlobLeaseClient(LeaseId);
+        try
+        {
+            await lease.AcquireAsync(options.LeaseDuration, cancellationToken: cancellationToken);
+            await blob.SetMetadataAsync(
+                new Dictionary<string, string> { [OwnerMetadataKey] = WorkerId },
+                new BlobRequestConditions { LeaseId = LeaseId },
+                cancellationToken);
+            owned[partition] = lease;
+            logger.LogInformation("Worker {WorkerId} acquired partition {Partition}.", WorkerId, partition);
+            Acquired?.Invoke(partition);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // Someone else was faster.
+        }
+    }
+
+    public async Task ReleaseAsync(int partition, CancellationToken cancellationToken)
+    {
+        if (owned.TryRemove(partition, out var lease))
+        {
+            Lost?.Invoke(partition);
+            try
+            {
+                await lease.ReleaseAsync(cancellationToken: cancellationToken);
+            }
+            catch (RequestFailedException)
+            {
+                // Expired anyway.
+            }
+
+            logger.LogInformation("Worker {WorkerId} released partition {Partition}.", WorkerId, partition);
+        }
+    }
+
+    public async Task ReleaseAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (int partition in owned.Keys.ToList())
+        {
+            await ReleaseAsync(partition, cancellationToken);
+        }
+    }
+
+    /// <summary>Forgets every lease without releasing it (a simulated crash).</summary>
+    public void Abandon() => owned.Clear();
+}

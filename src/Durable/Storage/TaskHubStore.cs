@@ -1,0 +1,409 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Governance.Durable.Core;
+
+namespace Governance.Durable.Storage;
+
+/// <summary>An instance as loaded from its history partition.</summary>
+internal sealed record LoadedInstance(InstanceState State, ETag ETag, List<HistoryEvent> History, List<OutboxEntry> Outbox, List<string> StaleRowKeys);
+
+/// <summary>Everything one step writes to an instance's partition, committed atomically by the state row's ETag.</summary>
+internal sealed record StepCommit(
+    InstanceState State,
+    ETag? ExpectedETag,
+    int FirstSequence,
+    IReadOnlyList<HistoryEvent> NewEvents,
+    IReadOnlyList<OutboxEntry> NewOutbox,
+    IReadOnlyList<string> DeleteRowKeys);
+
+/// <summary>
+/// All storage I/O of a task hub. Layout (see README): one History-table partition per instance holds the state row
+/// ("0"), outbox rows ("1|…") and history rows ("2|{inverted generation}|{sequence}"), so a step commits atomically
+/// in one entity-group transaction; the Instances table is a query projection; timers live in a table keyed by due
+/// time; payloads too large for a row or message go to blobs.
+/// </summary>
+internal sealed class TaskHubStore
+{
+    internal const string StateRowKey = "0";
+    internal const string OutboxPrefix = "1|";
+    internal const string HistoryPrefix = "2|";
+    private const int MaxInlineChars = 30_000;
+    private const int MaxQueueMessageChars = 45_000;
+    private const string BlobReferencePrefix = "blob:";
+
+    public TaskHubStore(DurableTaskOptions options)
+    {
+        Names = new TaskHubNames(options.HubName, options.PartitionCount);
+        var tableOptions = new TableClientOptions();
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+        var blobOptions = new BlobClientOptions();
+        options.ConfigureStorageClientOptions?.Invoke(tableOptions);
+        options.ConfigureStorageClientOptions?.Invoke(queueOptions);
+        options.ConfigureStorageClientOptions?.Invoke(blobOptions);
+        var tables = new TableServiceClient(options.ConnectionString, tableOptions);
+        var queues = new QueueServiceClient(options.ConnectionString, queueOptions);
+        var blobs = new BlobServiceClient(options.ConnectionString, blobOptions);
+        History = tables.GetTableClient(Names.HistoryTable);
+        Instances = tables.GetTableClient(Names.InstancesTable);
+        Tags = tables.GetTableClient(Names.TagsTable);
+        Timers = tables.GetTableClient(Names.TimersTable);
+        Poison = tables.GetTableClient(Names.PoisonTable);
+        ControlQueues = Enumerable.Range(0, Names.PartitionCount).Select(p => queues.GetQueueClient(Names.ControlQueue(p))).ToArray();
+        WorkItems = queues.GetQueueClient(Names.WorkItemQueue);
+        Leases = blobs.GetBlobContainerClient(Names.LeaseContainer);
+        Payloads = blobs.GetBlobContainerClient(Names.PayloadContainer);
+    }
+
+    public TaskHubNames Names { get; }
+    public TableClient History { get; }
+    public TableClient Instances { get; }
+    public TableClient Tags { get; }
+    public TableClient Timers { get; }
+    public TableClient Poison { get; }
+    public QueueClient[] ControlQueues { get; }
+    public QueueClient WorkItems { get; }
+    public BlobContainerClient Leases { get; }
+    public BlobContainerClient Payloads { get; }
+
+    public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken)
+    {
+        var work = new List<Task>
+        {
+            History.CreateIfNotExistsAsync(cancellationToken),
+            Instances.CreateIfNotExistsAsync(cancellationToken),
+            Tags.CreateIfNotExistsAsync(cancellationToken),
+            Timers.CreateIfNotExistsAsync(cancellationToken),
+            Poison.CreateIfNotExistsAsync(cancellationToken),
+            WorkItems.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            Leases.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            Payloads.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+        };
+        work.AddRange(ControlQueues.Select(q => q.CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
+        await Task.WhenAll(work);
+    }
+
+    // ---- payloads -------------------------------------------------------------------------------------------
+
+    /// <summary>Stores a value inline, or in a blob (returning a reference) when it is too large for a table property.</summary>
+    public async Task<string?> OffloadAsync(string instanceId, string? value, int limit = MaxInlineChars)
+    {
+        if (value is null || value.Length <= limit)
+        {
+            return value;
+        }
+
+        string name = $"{instanceId}/{Guid.NewGuid():N}.json";
+        await Payloads.GetBlobClient(name).UploadAsync(BinaryData.FromString(value), overwrite: true);
+        return BlobReferencePrefix + name;
+    }
+
+    public async Task<string?> ResolveAsync(string? stored)
+    {
+        if (stored is null || !stored.StartsWith(BlobReferencePrefix, StringComparison.Ordinal))
+        {
+            return stored;
+        }
+
+        var content = await Payloads.GetBlobClient(stored[BlobReferencePrefix.Length..]).DownloadContentAsync();
+        return content.Value.Content.ToString();
+    }
+
+    // ---- instance partition ---------------------------------------------------------------------------------
+
+    internal static string HistoryRowPrefix(int generation) => $"{HistoryPrefix}{999_999 - generation:D6}|";
+
+    internal static string HistoryRowKey(int generation, int sequence) => $"{HistoryRowPrefix(generation)}{sequence:D8}";
+
+    /// <summary>Reads the state row, the outbox and the current execution's history in one forward scan of the partition.</summary>
+    public async Task<LoadedInstance?> LoadAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        InstanceState? state = null;
+        ETag etag = default;
+        var outboxRows = new List<(string RowKey, long Version, string Data)>();
+        var history = new List<HistoryEvent>();
+        var stale = new List<string>();
+        string? currentPrefix = null;
+        await foreach (var row in History.QueryAsync<TableEntity>(e => e.PartitionKey == instanceId, cancellationToken: cancellationToken))
+        {
+            if (row.RowKey == StateRowKey)
+            {
+                state = await ReadStateAsync(row);
+                etag = row.ETag;
+                currentPrefix = HistoryRowPrefix(state.Generation);
+            }
+            else if (row.RowKey.StartsWith(OutboxPrefix, StringComparison.Ordinal))
+            {
+                outboxRows.Add((row.RowKey, row.GetInt64("StepVersion") ?? 0, row.GetString("Data")));
+            }
+            else if (currentPrefix is not null && row.RowKey.StartsWith(currentPrefix, StringComparison.Ordinal))
+            {
+                if (history.Count < state!.HistoryCount)
+                {
+                    history.Add(await ReadEventAsync(row));
+                }
+                else
+                {
+                    stale.Add(row.RowKey);
+                }
+            }
+            else
+            {
+                // Older generations follow the current one: stop reading.
+                break;
+            }
+        }
+
+        if (state is null)
+        {
+            return null;
+        }
+
+        var outbox = new List<OutboxEntry>();
+        foreach (var (rowKey, version, data) in outboxRows)
+        {
+            if (version <= state.StepVersion)
+            {
+                outbox.Add(new OutboxEntry(rowKey, version, JsonSerializer.Deserialize<OutboxItem>((await ResolveAsync(data))!, DurableJson.Options)!));
+            }
+            else
+            {
+                stale.Add(rowKey);
+            }
+        }
+
+        return new LoadedInstance(state, etag, history, outbox, stale);
+    }
+
+    private async Task<InstanceState> ReadStateAsync(TableEntity row)
+        => JsonSerializer.Deserialize<InstanceState>((await ResolveAsync(row.GetString("Data")))!, DurableJson.Options)!;
+
+    private async Task<HistoryEvent> ReadEventAsync(TableEntity row)
+        => JsonSerializer.Deserialize<HistoryEvent>((await ResolveAsync(row.GetString("Data")))!, DurableJson.Options)!;
+
+    /// <summary>
+    /// Commits a step. Rows are upserted first (in batches when there are more than one transaction holds); the
+    /// state row, written last with an ETag check, is the commit point: rows beyond its counts are ignored on load.
+    /// Throws <see cref="RequestFailedException"/> with status 409/412 when another writer got there first.
+    /// </summary>
+    public async Task<ETag> CommitAsync(StepCommit commit, CancellationToken cancellationToken)
+    {
+        string pk = commit.State.InstanceId;
+        var actions = new List<TableTransactionAction>();
+        for (int i = 0; i < commit.NewEvents.Count; i++)
+        {
+            var e = commit.NewEvents[i];
+            var entity = new TableEntity(pk, HistoryRowKey(commit.State.Generation, commit.FirstSequence + i))
+            {
+                ["Data"] = await OffloadAsync(pk, JsonSerializer.Serialize(e, DurableJson.Options)),
+                ["EventType"] = e.EventType,
+                ["ExecutionId"] = commit.State.ExecutionId,
+                ["Generation"] = commit.State.Generation,
+                ["EventTimestamp"] = DateTime.SpecifyKind(e.Timestamp, DateTimeKind.Utc),
+            };
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+        }
+
+        foreach (var o in commit.NewOutbox)
+        {
+            var entity = new TableEntity(pk, o.RowKey)
+            {
+                ["Data"] = await OffloadAsync(pk, JsonSerializer.Serialize(o.Item, DurableJson.Options)),
+                ["StepVersion"] = o.StepVersion,
+            };
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+        }
+
+        foreach (string rowKey in commit.DeleteRowKeys)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rowKey), ETag.All));
+        }
+
+        var stateEntity = new TableEntity(pk, StateRowKey)
+        {
+            ["Data"] = await OffloadAsync(pk, JsonSerializer.Serialize(commit.State, DurableJson.Options)),
+            ["Status"] = commit.State.Status.ToString(),
+        };
+        var stateAction = commit.ExpectedETag is { } expected
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, stateEntity, expected)
+            : new TableTransactionAction(TableTransactionActionType.Add, stateEntity);
+
+        // Entity-group transactions hold at most 100 operations and 4 MiB; keep the last batch for the state row.
+        const int batchLimit = 99;
+        int index = 0;
+        while (actions.Count - index > batchLimit)
+        {
+            var chunk = actions.Skip(index).Take(batchLimit).Where(a => a.ActionType != TableTransactionActionType.Delete).ToList();
+            if (chunk.Count > 0)
+            {
+                await History.SubmitTransactionAsync(chunk, cancellationToken);
+            }
+
+            index += batchLimit;
+        }
+
+        var last = actions.Skip(index).ToList();
+        // Deletes are safe only with the commit point; those that fell into earlier chunks go with the state row
+        // when there is room, else after it (a leftover row is ignored or redone on load).
+        var lateDeletes = actions.Take(index).Where(a => a.ActionType == TableTransactionActionType.Delete).ToList();
+        int room = batchLimit - last.Count;
+        last.AddRange(lateDeletes.Take(room));
+        last.Add(stateAction);
+        var response = await History.SubmitTransactionAsync(last, cancellationToken);
+        ETag etag = response.Value[^1].Headers.ETag ?? default;
+        foreach (var chunk in lateDeletes.Skip(room).Chunk(100))
+        {
+            await History.SubmitTransactionAsync(chunk, cancellationToken);
+        }
+
+        return etag;
+    }
+
+    /// <summary>Deletes rows of an instance partition (dispatched outbox rows, leftovers).</summary>
+    public async Task DeleteRowsAsync(string instanceId, IReadOnlyCollection<string> rowKeys, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in rowKeys.Chunk(100))
+        {
+            var actions = chunk.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(instanceId, rk), ETag.All));
+            try
+            {
+                await History.SubmitTransactionAsync(actions, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Already gone (a delete is retried after a crash): delete one by one, ignoring missing rows.
+                foreach (string rk in chunk)
+                {
+                    await History.DeleteEntityAsync(instanceId, rk, ETag.All, cancellationToken);
+                }
+            }
+        }
+    }
+
+    // ---- history for auditors -------------------------------------------------------------------------------
+
+    public async Task<IReadOnlyList<HistoryEvent>> ReadHistoryAsync(string instanceId, string? executionId, CancellationToken cancellationToken)
+    {
+        var state = await History.GetEntityIfExistsAsync<TableEntity>(instanceId, StateRowKey, cancellationToken: cancellationToken);
+        if (!state.HasValue)
+        {
+            return [];
+        }
+
+        var current = await ReadStateAsync(state.Value!);
+        string filter = executionId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and RowKey ge {HistoryRowPrefix(current.Generation)} and RowKey lt {HistoryRowPrefix(current.Generation) + "~"}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and RowKey ge {HistoryPrefix} and ExecutionId eq {executionId}");
+        var rows = new List<TableEntity>();
+        await foreach (var row in History.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        int limit = executionId is null || executionId == current.ExecutionId ? current.HistoryCount : int.MaxValue;
+        var events = new List<HistoryEvent>();
+        foreach (var row in rows.OrderBy(r => r.RowKey, StringComparer.Ordinal).Take(limit))
+        {
+            events.Add(await ReadEventAsync(row));
+        }
+
+        return events;
+    }
+
+    public async Task<IReadOnlyList<string>> ReadExecutionIdsAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var ids = new List<(int Generation, string ExecutionId)>();
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and RowKey ge {HistoryPrefix} and EventType eq {nameof(ExecutionStartedEvent)}");
+        await foreach (var row in History.QueryAsync<TableEntity>(filter, select: ["ExecutionId", "Generation"], cancellationToken: cancellationToken))
+        {
+            ids.Add((row.GetInt32("Generation") ?? 0, row.GetString("ExecutionId")));
+        }
+
+        return ids.OrderBy(i => i.Generation).Select(i => i.ExecutionId).Distinct().ToList();
+    }
+
+    // ---- queues ---------------------------------------------------------------------------------------------
+
+    public string Serialize(TaskMessage message) => JsonSerializer.Serialize(message, DurableJson.Options);
+
+    public async Task<string> ToQueueTextAsync(TaskMessage message)
+    {
+        string text = Serialize(message);
+        return text.Length <= MaxQueueMessageChars ? text : (await OffloadAsync(message.InstanceId, text, 0))!;
+    }
+
+    public async Task<TaskMessage> ParseQueueTextAsync(string text)
+        => JsonSerializer.Deserialize<TaskMessage>((await ResolveAsync(text))!, DurableJson.Options)!;
+
+    public async Task<string> ToQueueTextAsync(ActivityRequest request)
+    {
+        string text = JsonSerializer.Serialize(request, DurableJson.Options);
+        return text.Length <= MaxQueueMessageChars ? text : (await OffloadAsync(request.InstanceId, text, 0))!;
+    }
+
+    public async Task<ActivityRequest> ParseActivityTextAsync(string text)
+        => JsonSerializer.Deserialize<ActivityRequest>((await ResolveAsync(text))!, DurableJson.Options)!;
+
+    public QueueClient ControlQueueFor(string instanceId) => ControlQueues[PartitionHash.PartitionOf(instanceId, Names.PartitionCount)];
+
+    // ---- timers ---------------------------------------------------------------------------------------------
+
+    internal static string TimerRowKey(DateTime fireAt, string messageId) => $"{fireAt.Ticks:D19}|{messageId}";
+
+    public async Task UpsertTimerAsync(DateTime fireAt, TaskMessage message, CancellationToken cancellationToken)
+    {
+        int partition = PartitionHash.PartitionOf(message.InstanceId, Names.PartitionCount);
+        var entity = new TableEntity(Names.PartitionKeyOf(partition), TimerRowKey(fireAt, message.Id))
+        {
+            ["Message"] = await OffloadAsync(message.InstanceId, Serialize(message)),
+            ["InstanceId"] = message.InstanceId,
+            ["FireAt"] = DateTime.SpecifyKind(fireAt, DateTimeKind.Utc),
+        };
+        await Timers.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Timers of a partition due before <paramref name="before"/>, earliest first.</summary>
+    public async Task<List<(string RowKey, DateTime FireAt, TaskMessage Message)>> ReadTimersAsync(int partition, DateTime before, CancellationToken cancellationToken)
+    {
+        string pk = Names.PartitionKeyOf(partition);
+        string upper = $"{before.Ticks:D19}";
+        var result = new List<(string, DateTime, TaskMessage)>();
+        await foreach (var row in Timers.QueryAsync<TableEntity>(e => e.PartitionKey == pk && e.RowKey.CompareTo(upper) < 0, cancellationToken: cancellationToken))
+        {
+            var message = JsonSerializer.Deserialize<TaskMessage>((await ResolveAsync(row.GetString("Message")))!, DurableJson.Options)!;
+            result.Add((row.RowKey, DateTime.SpecifyKind(row.GetDateTime("FireAt") ?? default, DateTimeKind.Utc), message));
+        }
+
+        return result;
+    }
+
+    public async Task DeleteTimerAsync(int partition, string rowKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Timers.DeleteEntityAsync(Names.PartitionKeyOf(partition), rowKey, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
+    }
+
+    // ---- poison ---------------------------------------------------------------------------------------------
+
+    public Task RecordPoisonAsync(string instanceId, string messageId, string kind, string content, string reason, DateTime at, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(string.IsNullOrEmpty(instanceId) ? "(unknown)" : instanceId, Sanitize(messageId))
+        {
+            ["Kind"] = kind,
+            ["Content"] = content.Length > MaxInlineChars ? content[..MaxInlineChars] : content,
+            ["Reason"] = reason.Length > MaxInlineChars ? reason[..MaxInlineChars] : reason,
+            ["RecordedAt"] = at,
+        };
+        return Poison.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    private static string Sanitize(string key) => new(key.Select(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c) ? '_' : c).ToArray());
+}
