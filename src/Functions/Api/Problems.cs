@@ -107,6 +107,7 @@ public static partial class StrictJson
             RespectNullableAnnotations = true,
             RespectRequiredConstructorParameters = true,
             AllowTrailingCommas = false,
+            NumberHandling = JsonNumberHandling.Strict,
             ReadCommentHandling = JsonCommentHandling.Disallow,
         };
         options.MakeReadOnly(populateMissingResolver: true);
@@ -205,7 +206,7 @@ public static partial class StrictJson
 
         if (NullNotAllowed().Match(message) is { Success: true } nullField)
         {
-            string field = path is not null && path != "$" ? Field(path) : nullField.Groups[1].Value;
+            string field = path is not null && path != "$" ? Field(path) : Camel(nullField.Groups[1].Value);
             return Problems.BadRequest($"Field '{field}' must not be null.", $"字段“{field}”不能为 null。", field, "not-null");
         }
 
@@ -256,7 +257,7 @@ public static partial class StrictJson
     [GeneratedRegex("The JSON property '([^']+)' could not be mapped")]
     private static partial Regex Unmapped();
 
-    [GeneratedRegex("The property or field '([^']+)'.*(null|nullable)", RegexOptions.Singleline)]
+    [GeneratedRegex("(?:property or field|constructor parameter) '([^']+)'.*(?:null|nullable)", RegexOptions.Singleline)]
     private static partial Regex NullNotAllowed();
 
     [GeneratedRegex("could not be converted to ([^ .]+(?:\\.[^ .]+)*)")]
