@@ -1,0 +1,59 @@
+namespace Governance.Domain.Projects;
+
+/// <summary>
+/// Residents' support for a project (群众评议, Chongchuan): 支持率 = supporters ÷ respondents. Below the threshold
+/// (normally 50%) the project is not implemented unless an override with a recorded reason is given.
+/// Exactly the threshold passes.
+/// </summary>
+public sealed record SupportPoll
+{
+    public SupportPoll(int respondents, int supporters)
+    {
+        Rule.Require(respondents > 0, "support.respondents",
+            "The support poll must have at least one respondent.", "群众评议的受访人数必须大于零。");
+        Rule.Require(supporters >= 0, "support.supporters", "Supporters cannot be negative.", "支持人数不能为负数。");
+        Rule.Require(supporters <= respondents, "support.supporters",
+            $"Supporters ({supporters}) exceed respondents ({respondents}).",
+            $"支持人数({supporters})超过受访人数({respondents})。");
+        Respondents = respondents;
+        Supporters = supporters;
+    }
+
+    public int Respondents { get; }
+    public int Supporters { get; }
+
+    /// <summary>Exact rate as a decimal fraction (0.499 for 49.9%); decimals avoid binary rounding at the threshold.</summary>
+    public decimal Rate => (decimal)Supporters / Respondents;
+
+    public SupportDecision Decide(decimal threshold = SupportDecision.DefaultThreshold, string? overrideReason = null)
+    {
+        Rule.Require(threshold is > 0 and <= 1, "support.threshold",
+            $"The support threshold {threshold} must be within (0, 1].", $"支持率门槛{threshold}必须在0到1之间。");
+        bool reached = Supporters >= threshold * Respondents; // avoids dividing: exact for any threshold
+        if (reached)
+        {
+            return new SupportDecision(Rate, threshold, true, false, null);
+        }
+
+        if (string.IsNullOrWhiteSpace(overrideReason))
+        {
+            return new SupportDecision(Rate, threshold, false, false, null);
+        }
+
+        return new SupportDecision(Rate, threshold, true, true, overrideReason.Trim());
+    }
+}
+
+/// <summary>Whether a project may proceed after the support poll, and why.</summary>
+public sealed record SupportDecision(decimal Rate, decimal Threshold, bool Proceeds, bool Overridden, string? OverrideReason)
+{
+    public const decimal DefaultThreshold = 0.5m;
+
+    public string ExplainEn => Proceeds
+        ? Overridden ? $"Support {Rate:P1} is below {Threshold:P0}; proceeds by override: {OverrideReason}" : $"Support {Rate:P1} reaches {Threshold:P0}."
+        : $"Support {Rate:P1} is below {Threshold:P0}; the project is not implemented.";
+
+    public string ExplainZh => Proceeds
+        ? Overridden ? $"支持率{Rate:P1}低于{Threshold:P0},经特别说明继续实施:{OverrideReason}" : $"支持率{Rate:P1},达到{Threshold:P0}。"
+        : $"支持率{Rate:P1}低于{Threshold:P0},项目原则上不予实施。";
+}

@@ -1,0 +1,154 @@
+using Governance.Domain;
+using Governance.Domain.Calendar;
+using Governance.Durable;
+using Governance.Workflows.Catalog;
+
+namespace Governance.Workflows.Common;
+
+/// <summary>
+/// A human step: the event that carries its result, who is responsible, and when it is due: either
+/// <see cref="DueInWorkingDays"/> after today or on <see cref="DueOn"/> (moved to the next working day if off).
+/// <see cref="Escalation"/> null uses the process default. <see cref="CountFrom"/> replaces "today" as the day the
+/// working days are counted from (e.g. a monthly report due 5 working days after the month ends).
+/// </summary>
+public sealed record HumanStepSpec(
+    string EventName,
+    string StepZh,
+    string StepEn,
+    string ResponsibleRole,
+    int? DueInWorkingDays = null,
+    DateOnly? DueOn = null,
+    EscalationOffsets? Escalation = null,
+    DateOnly? CountFrom = null);
+
+/// <summary>Input of <see cref="PlanHumanStepActivity"/>.</summary>
+public sealed record PlanHumanStepRequest(DateOnly From, int? DueInWorkingDays, DateOnly? DueOn, EscalationOffsets? Escalation);
+
+/// <summary>A step's due date and its dated reminders and escalations, computed once and kept in history.</summary>
+public sealed record HumanStepPlan(DateOnly DueDate, DateTimeOffset DueAt, IReadOnlyList<ScheduledNotice> Notices, IReadOnlyList<int> MissingCalendarYears);
+
+/// <summary>
+/// Computes due dates with the working-day calendar. It is an activity, not orchestrator code, because the calendar
+/// is configuration that may change (next year's holidays are added each autumn) while instances are running:
+/// the result recorded in history keeps replay deterministic.
+/// </summary>
+public sealed class PlanHumanStepActivity(WorkingDayCalendar calendar) : TaskActivity<PlanHumanStepRequest, HumanStepPlan>
+{
+    public override Task<HumanStepPlan> RunAsync(TaskActivityContext context, PlanHumanStepRequest input) => Task.FromResult(Plan(calendar, input));
+
+    public static HumanStepPlan Plan(WorkingDayCalendar calendar, PlanHumanStepRequest input)
+    {
+        DateOnly due = input.DueOn is { } on
+            ? calendar.NextWorkingDayOnOrAfter(on)
+            : calendar.AddWorkingDays(input.From, input.DueInWorkingDays ?? throw new ArgumentException("A step needs DueInWorkingDays or DueOn."));
+        var notices = input.Escalation is null ? [] : ReminderSchedule.For(due, input.Escalation.ToPolicy(), calendar);
+        DateOnly last = notices.Count > 0 ? notices[^1].Date : due;
+        return new HumanStepPlan(due, ChinaTime.EndOfDay(due), notices, calendar.MissingYears(input.From, last).ToList());
+    }
+}
+
+/// <summary>
+/// Waits for a human step with reminders before its due date and escalation after it (community → supervisor →
+/// street office → district). Every notice is an activity call (in history) writing to the outbox, and the open
+/// step in the custom status carries the escalation level (the staff inbox). A submission that breaks a domain
+/// rule is refused with its reason (also a notice) and the step stays open with the same schedule.
+/// </summary>
+public static class HumanStep
+{
+    /// <summary>Notices go out at 09:00 China time on their working day.</summary>
+    public static readonly TimeOnly NoticeTime = new(9, 0);
+
+    public static Task<T> WaitAsync<T>(ProcessTracker tracker, HumanStepSpec spec)
+        => WaitAsync<T, T>(tracker, spec, payload => payload);
+
+    /// <summary>
+    /// Waits for <see cref="HumanStepSpec.EventName"/> and returns <paramref name="accept"/>'s result; when
+    /// <paramref name="accept"/> throws <see cref="DomainRuleException"/> the submission is refused and the wait goes on.
+    /// </summary>
+    public static async Task<TResult> WaitAsync<T, TResult>(ProcessTracker tracker, HumanStepSpec spec, Func<T, TResult> accept)
+    {
+        var ctx = tracker.Context;
+        int occurrence = tracker.NextOccurrence(spec.EventName);
+        var plan = await ctx.CallActivityAsync<HumanStepPlan>(nameof(PlanHumanStepActivity),
+            new PlanHumanStepRequest(spec.CountFrom ?? tracker.Today, spec.DueInWorkingDays, spec.DueOn, spec.Escalation ?? tracker.Escalation));
+        tracker.Step(spec.StepZh, spec.StepEn);
+        tracker.Open(new OpenStep(spec.EventName, spec.StepZh, spec.StepEn, spec.ResponsibleRole, plan.DueDate, plan.DueAt,
+            (int)EscalationLevel.None, EscalationLevel.None.ToEnglish()));
+
+        // Notices whose time has passed (e.g. a due date given in the past) are skipped rather than sent in a burst.
+        var pending = new Queue<ScheduledNotice>(plan.Notices.Where(n => NoticeUtc(n) > tracker.UtcNow));
+        Task<T> eventTask = ctx.WaitForExternalEvent<T>(spec.EventName);
+        int rejections = 0;
+        while (true)
+        {
+            using var timerCancellation = new CancellationTokenSource();
+            Task? timer = pending.Count > 0 ? ctx.CreateTimer(NoticeUtc(pending.Peek()), timerCancellation.Token) : null;
+            Task winner = timer is null ? await Task.WhenAny(eventTask) : await Task.WhenAny(eventTask, timer);
+            if (winner == eventTask)
+            {
+                timerCancellation.Cancel(); // the losing timer must not keep the instance alive
+                T payload = await eventTask;
+                try
+                {
+                    TResult result = accept(payload);
+                    tracker.Close(spec.EventName);
+                    return result;
+                }
+                catch (DomainRuleException refused)
+                {
+                    rejections++;
+                    await tracker.NotifyAsync($"{spec.EventName}.{occurrence}.rejected.{rejections}", NotificationKinds.SubmissionRejected,
+                        spec.EventName, spec.StepZh, spec.StepEn, spec.ResponsibleRole, EscalationLevel.None, plan.DueDate,
+                        $"“{spec.StepZh}”提交被退回:{refused.MessageZh}", $"'{spec.StepEn}' submission refused: {refused.MessageEn}");
+                    eventTask = ctx.WaitForExternalEvent<T>(spec.EventName);
+                    continue;
+                }
+            }
+
+            var notice = pending.Dequeue();
+            await SendNoticeAsync(tracker, spec, occurrence, plan.DueDate, notice);
+        }
+    }
+
+    private static async Task SendNoticeAsync(ProcessTracker tracker, HumanStepSpec spec, int occurrence, DateOnly due, ScheduledNotice notice)
+    {
+        string id = $"{spec.EventName}.{occurrence}.{notice.Kind}.{notice.WorkingDaysFromDue}";
+        if (notice.Kind == NoticeKind.Reminder)
+        {
+            await tracker.NotifyAsync(id, NotificationKinds.Reminder, spec.EventName, spec.StepZh, spec.StepEn, spec.ResponsibleRole,
+                EscalationLevel.None, due,
+                $"提醒:“{spec.StepZh}”将于{due:yyyy-MM-dd}到期。", $"Reminder: '{spec.StepEn}' is due on {due:yyyy-MM-dd}.");
+            return;
+        }
+
+        tracker.Escalate(spec.EventName, notice.Level);
+        await tracker.NotifyAsync(id, NotificationKinds.Escalation, spec.EventName, spec.StepZh, spec.StepEn, RecipientOf(notice.Level, spec.ResponsibleRole),
+            notice.Level, due,
+            $"逾期{notice.WorkingDaysFromDue}个工作日,升级至{notice.Level.ToChinese()}:“{spec.StepZh}”应于{due:yyyy-MM-dd}完成(责任方:{spec.ResponsibleRole})。",
+            $"Overdue by {notice.WorkingDaysFromDue} working days, escalated to {notice.Level.ToEnglish()}: '{spec.StepEn}' was due on {due:yyyy-MM-dd} (responsible: {spec.ResponsibleRole}).");
+    }
+
+    /// <summary>Who receives an escalation: the responsible role's supervisor, then the street office, then the district.</summary>
+    public static string RecipientOf(EscalationLevel level, string responsibleRole) => level switch
+    {
+        EscalationLevel.Supervisor => responsibleRole + ".supervisor",
+        EscalationLevel.StreetOffice => Roles.StreetOffice,
+        EscalationLevel.District => Roles.District,
+        _ => responsibleRole,
+    };
+
+    internal static DateTime NoticeUtc(ScheduledNotice notice) => ChinaTime.At(notice.Date, NoticeTime).UtcDateTime;
+}
+
+/// <summary>Responsible roles named in the catalog (who submits which event).</summary>
+public static class Roles
+{
+    public const string Community = "community";
+    public const string StreetOffice = "streetOffice";
+    public const string LeadershipGroup = "leadershipGroup";
+    public const string OversightGroup = "oversightGroup";
+    public const string District = "district";
+
+    /// <summary>Anyone may object during publicity.</summary>
+    public const string Public = "public";
+}

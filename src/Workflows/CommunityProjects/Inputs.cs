@@ -1,0 +1,82 @@
+using Governance.Domain.Projects;
+using Governance.Workflows.Common;
+
+namespace Governance.Workflows.CommunityProjects;
+
+/// <summary>Review weights as given in an input (公益性/可行性/可持续性); validated to sum to 1.</summary>
+public sealed record ReviewWeightsInput(decimal PublicBenefit, decimal Feasibility, decimal Sustainability)
+{
+    public ReviewWeights ToWeights() => new(PublicBenefit, Feasibility, Sustainability);
+}
+
+/// <summary>Starts a funding round: the call for applications (项目指南).</summary>
+public sealed record FundingRoundInput(
+    string Street,
+    int Year,
+    string RoundName,
+    decimal BudgetTotal,
+    decimal PerProjectCap,
+    DateOnly ApplicationDeadline,
+    ReviewWeightsInput? Weights = null,
+    int? PublicityWorkingDays = null);
+
+/// <summary>A round's grant to one application, handed to the project's own lifecycle instance.</summary>
+public sealed record RoundGrant(int ApplicationNumber, ApplicationSubmitted Application, decimal GrantedAmount);
+
+/// <summary>
+/// Starts a project lifecycle: either funded by a round (<see cref="Grant"/> set; steps 1–4 were done in the round)
+/// or standalone (a single review against <see cref="ReviewThreshold"/> and approval; the budget must not exceed
+/// <see cref="PerProjectCap"/>).
+/// </summary>
+public sealed record ProjectLifecycleInput(
+    string Street,
+    string Community,
+    int Year,
+    string ProjectName,
+    string? Round = null,
+    RoundGrant? Grant = null,
+    decimal? PerProjectCap = null,
+    decimal? ReviewThreshold = null,
+    bool? MidTermCheck = null,
+    CommunityProjectRules? Rules = null);
+
+/// <summary>How a project ended.</summary>
+public enum ProjectResult
+{
+    Closed,
+    NotSupportedByResidents,
+    ReviewFailed,
+    NotApproved,
+    Failed,
+}
+
+/// <summary>A project's outcome as reported to its round.</summary>
+public sealed record ProjectOutcome(
+    string InstanceId,
+    string Community,
+    string ProjectName,
+    ProjectResult Result,
+    decimal Granted,
+    decimal Spent,
+    decimal? SatisfactionRate,
+    int AuditRounds,
+    int ProgressReports,
+    string? Note = null);
+
+/// <summary>An application that did not reach the review meeting, and why.</summary>
+public sealed record ScreenedOutApplication(int ApplicationNumber, string Community, string ProjectName, string ReasonZh, string ReasonEn);
+
+/// <summary>The round report: the ranking, the decision, grants, spending and each project's outcome.</summary>
+public sealed record FundingRoundReport(
+    string Street,
+    int Year,
+    string RoundName,
+    decimal BudgetTotal,
+    int ApplicationsReceived,
+    IReadOnlyList<ScreenedOutApplication> ScreenedOut,
+    IReadOnlyList<RankedApplication> Ranking,
+    FundingDecision? Decision,
+    IReadOnlyList<ObjectionRecord> Objections,
+    decimal Granted,
+    decimal Spent,
+    IReadOnlyList<ProjectOutcome> Projects);

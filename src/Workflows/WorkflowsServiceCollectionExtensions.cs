@@ -1,0 +1,57 @@
+using Governance.Domain.Calendar;
+using Governance.Durable;
+using Governance.Workflows.Catalog;
+using Governance.Workflows.Common;
+using Governance.Workflows.CommunityProjects;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Governance.Workflows;
+
+public static class WorkflowsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the governance processes: orchestrators and activities, the <see cref="IWorkflowCatalog"/>, the
+    /// <see cref="WorkingDayCalendar"/> (China plus <see cref="WorkflowSettings.ExtraHolidaysJson"/>/<see cref="WorkflowSettings.ExtraHolidaysFile"/>),
+    /// the <see cref="NotificationOutbox"/>, <see cref="WorkflowSettings"/> options and the demo scenarios.
+    /// To bind configuration, the host adds <c>services.Configure&lt;WorkflowSettings&gt;(configuration.GetSection(WorkflowSettings.SectionName))</c>.
+    /// </summary>
+    public static IDurableTaskBuilder AddGovernanceWorkflows(this IDurableTaskBuilder builder, Action<WorkflowSettings>? configure = null)
+    {
+        var services = builder.Services;
+        var options = services.AddOptions<WorkflowSettings>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => BuildCalendar(sp.GetRequiredService<IOptions<WorkflowSettings>>().Value));
+        services.TryAddSingleton<NotificationOutbox>();
+        services.TryAddSingleton<IWorkflowCatalog>(new GovernanceWorkflowCatalog([CommunityProjectsCatalog.FundingRound, CommunityProjectsCatalog.Project]));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, QingyuanPilotProjectsDemo>());
+
+        return builder.AddTasks(registry => registry
+            .AddOrchestrator<FundingRoundOrchestrator>()
+            .AddOrchestrator<ProjectLifecycleOrchestrator>()
+            .AddActivity<LoadCommunityProjectRulesActivity>()
+            .AddActivity<PlanHumanStepActivity>()
+            .AddActivity<RecordNotificationActivity>());
+    }
+
+    internal static WorkingDayCalendar BuildCalendar(WorkflowSettings settings)
+    {
+        var calendar = WorkingDayCalendar.China;
+        foreach (string? json in new[] { settings.ExtraHolidaysJson, settings.ExtraHolidaysFile is { } file ? File.ReadAllText(file) : null })
+        {
+            if (!string.IsNullOrWhiteSpace(json))
+            {
+                var extra = WorkingDayCalendar.FromJson(json);
+                calendar = calendar.WithSchedules(extra.Years.Select(y => extra.ScheduleFor(y)!));
+            }
+        }
+
+        return calendar;
+    }
+}
