@@ -70,21 +70,28 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Nulls are written: the API treats every constructor parameter as required, nullable ones included.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions Write = new(DurableJson.Options)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
+    };
+
     public List<string> Instances { get; } = [];
 
     public async Task<string> StartAsync(string workflowName, object input, string? instanceId, CancellationToken cancellationToken)
     {
         string url = $"api/workflows/{Uri.EscapeDataString(workflowName)}" + (instanceId is null ? string.Empty : $"?instanceId={Uri.EscapeDataString(instanceId)}");
-        using var response = await http.PostAsync(url, JsonContent.Create(input, input.GetType(), options: DurableJson.Options), cancellationToken);
+        using var response = await http.PostAsync(url, JsonContent.Create(input, input.GetType(), options: Write), cancellationToken);
         await EnsureAsync(response, $"start {workflowName}");
         var payload = await response.Content.ReadFromJsonAsync<CheckStatusPayload>(DurableJson.Options, cancellationToken);
-        Instances.Add(payload!.Id);
+        Track(payload!.Id);
         Say($"[{Now}] started {workflowName} → {payload.Id}");
         return payload.Id;
     }
 
     public async Task WaitForStepAsync(string instanceId, string eventName, CancellationToken cancellationToken)
     {
+        Track(instanceId);
         while (true)
         {
             var detail = await GetAsync(instanceId, cancellationToken);
@@ -105,7 +112,7 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
     public async Task SubmitAsync(string instanceId, string eventName, object payload, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsync($"api/workflows/{Uri.EscapeDataString(instanceId)}/events/{Uri.EscapeDataString(eventName)}",
-            JsonContent.Create(payload, payload.GetType(), options: DurableJson.Options), cancellationToken);
+            JsonContent.Create(payload, payload.GetType(), options: Write), cancellationToken);
         await EnsureAsync(response, $"submit {eventName} to {instanceId}");
         Say($"[{Now}] {instanceId}: submitted {eventName}");
     }
@@ -125,7 +132,24 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
         }
     }
 
-    public void Say(string line) => output.WriteLine("  " + line);
+    public void Say(string line)
+    {
+        lock (output)
+        {
+            output.WriteLine("  " + line);
+        }
+    }
+
+    private void Track(string instanceId)
+    {
+        lock (Instances)
+        {
+            if (!Instances.Contains(instanceId))
+            {
+                Instances.Add(instanceId);
+            }
+        }
+    }
 
     public async Task PrintTimelineAsync(string instanceId, CancellationToken cancellationToken)
     {

@@ -94,7 +94,7 @@ public static class GovernanceApp
         }
 
         services.TryAddSingleton<IWorkflowCatalog>(new EmptyCatalog());
-        services.TryAddSingleton<INotificationFeed, EmptyNotificationFeed>();
+        OutboxNotificationFeed.Register(services);
 
         // HTTP: problem details for every error, strict JSON, keys and roles, OpenAPI, health.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
