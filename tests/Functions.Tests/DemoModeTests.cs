@@ -19,7 +19,7 @@ public sealed class DemoModeTests(ServiceFixture fixture)
         });
         await using var _ = app;
         var output = new StringWriter();
-        int rc = await DemoRunner.RunAsync(app, output);
+        int rc = await DemoRunner.RunAsync(app, output, TimeSpan.FromMinutes(3));
         string text = output.ToString();
         Assert.True(rc == 0, text);
         Assert.Contains("=== qingyuan-2007-pilot-projects ===", text);

@@ -16,7 +16,7 @@ namespace Governance.Functions.Demo;
 /// </summary>
 public static class DemoRunner
 {
-    public static async Task<int> RunAsync(WebApplication app, TextWriter? output = null, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(WebApplication app, TextWriter? output = null, TimeSpan? scenarioTimeout = null, CancellationToken cancellationToken = default)
     {
         output ??= Console.Out;
         await app.StartAsync(cancellationToken);
@@ -38,7 +38,7 @@ public static class DemoRunner
                 try
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    timeout.CancelAfter(TimeSpan.FromMinutes(10));
+                    timeout.CancelAfter(scenarioTimeout ?? TimeSpan.FromMinutes(10));
                     await scenario.RunAsync(driver, timeout.Token);
                     output.WriteLine($"--- {scenario.Name}: done");
                 }
@@ -46,6 +46,10 @@ public static class DemoRunner
                 {
                     failures++;
                     output.WriteLine($"--- {scenario.Name}: FAILED: {ex.Message}");
+                    foreach (string id in driver.Instances)
+                    {
+                        await driver.PrintStatusAsync(id, cancellationToken);
+                    }
                 }
 
                 foreach (string id in driver.Instances)
@@ -149,6 +153,12 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
                 Instances.Add(instanceId);
             }
         }
+    }
+
+    public async Task PrintStatusAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"api/workflows/{Uri.EscapeDataString(instanceId)}", cancellationToken);
+        output.WriteLine($"  Status of {instanceId}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
     }
 
     public async Task PrintTimelineAsync(string instanceId, CancellationToken cancellationToken)
