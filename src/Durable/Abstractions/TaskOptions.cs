@@ -21,6 +21,9 @@ public record SubOrchestrationOptions : TaskOptions
     public string? InstanceId { get; init; }
 
     public string? Version { get; init; }
+
+    /// <summary>Search tags of the sub-orchestration; when null it inherits its parent's tags.</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
 }
 
 /// <summary>Retry settings of a task.</summary>

@@ -24,7 +24,7 @@ internal sealed record CreateTimerAction(int Id, DateTime FireAt) : Orchestratio
     public override string Describe() => "CreateTimer";
 }
 
-internal sealed record CreateSubOrchestrationAction(int Id, string Name, string Version, string InstanceId, string? Input) : OrchestrationAction(Id)
+internal sealed record CreateSubOrchestrationAction(int Id, string Name, string Version, string InstanceId, string? Input, IReadOnlyDictionary<string, string>? Tags = null) : OrchestrationAction(Id)
 {
     public override HistoryEvent ToHistoryEvent(DateTime timestamp) =>
         new SubOrchestrationInstanceCreatedEvent(Name, Version, InstanceId, Input) { EventId = Id, Timestamp = timestamp };

@@ -186,7 +186,7 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
         string instanceId = sub?.InstanceId ?? NewGuid().ToString("N");
         var task = new ResultTask<TResult>(name, id);
         openTasks[id] = task;
-        AddAction(new CreateSubOrchestrationAction(id, name, sub?.Version ?? string.Empty, instanceId, DurableJson.Serialize(input)));
+        AddAction(new CreateSubOrchestrationAction(id, name, sub?.Version ?? string.Empty, instanceId, DurableJson.Serialize(input), sub?.Tags));
         return task.Task;
     }
 
@@ -293,6 +293,19 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
 
     public bool IsAwaitingTimer(int timerId) => openTimers.ContainsKey(timerId);
 
+    /// <summary>Completes a task with a JSON payload; a payload of the wrong shape faults the awaiting code instead of the runtime.</summary>
+    private static void SetFromJson<T>(TaskCompletionSource<T> source, string? json)
+    {
+        try
+        {
+            source.SetResult(DurableJson.Deserialize<T>(json)!);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException)
+        {
+            source.SetException(ex);
+        }
+    }
+
     private interface IOpenTask
     {
         void Complete(string? result);
@@ -306,17 +319,7 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
 
         public Task<T> Task => source.Task;
 
-        public void Complete(string? result)
-        {
-            try
-            {
-                source.SetResult(DurableJson.Deserialize<T>(result)!);
-            }
-            catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException)
-            {
-                source.SetException(ex);
-            }
-        }
+        public void Complete(string? result) => SetFromJson(source, result);
 
         public void Fail(TaskFailureDetails failure) => source.SetException(new TaskFailedException(name, id, failure));
     }
@@ -351,17 +354,7 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
 
         public Task<T> Task => source.Task;
 
-        public override void Complete(string? payload)
-        {
-            try
-            {
-                source.SetResult(DurableJson.Deserialize<T>(payload)!);
-            }
-            catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException)
-            {
-                source.SetException(ex);
-            }
-        }
+        public override void Complete(string? payload) => SetFromJson(source, payload);
 
         public void Cancel() => source.TrySetCanceled();
     }

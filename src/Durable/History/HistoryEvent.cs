@@ -94,4 +94,8 @@ public sealed record ExecutionResumedEvent(string? Reason) : HistoryEvent;
 public sealed record ContinueAsNewEvent(string NextExecutionId, string? Input) : HistoryEvent;
 
 /// <summary>A message to this instance failed processing repeatedly; it was moved to the poison table and the instance failed.</summary>
-public sealed record MessagePoisonedEvent(string PoisonedMessageId, string Reason) : HistoryEvent;
+public sealed record MessagePoisonedEvent(string PoisonedMessageId, string Reason) : HistoryEvent
+{
+    /// <summary>When the poisoned message was the instance's start, the start itself (so the instance can be recorded as failed).</summary>
+    public ExecutionStartedEvent? Start { get; init; }
+}

@@ -227,6 +227,10 @@ public sealed partial class DurableTaskHub
             return;
         }
 
+        // Large inputs, outputs and statuses live in blobs; state and projection rows keep a reference.
+        plan.State.Input = await Store.OffloadAsync(session.InstanceId, plan.State.Input);
+        plan.State.Output = await Store.OffloadAsync(session.InstanceId, plan.State.Output);
+        plan.State.CustomStatus = await Store.OffloadAsync(session.InstanceId, plan.State.CustomStatus);
         Options.FaultInjector?.At(FaultPoint.BeforeCommit, session.InstanceId);
         ETag etag;
         try
@@ -320,7 +324,19 @@ public sealed partial class DurableTaskHub
             || (current.Status == OrchestrationRuntimeStatus.ContinuedAsNew && s.ExecutionId == current.NextExecutionId));
         if (start is not null)
         {
-            return PlanNewExecution(session, start, fresh.Where(e => e is not ExecutionStartedEvent).ToList(), now);
+            // Start the execution in this step; whatever else came with it is handled by the next step.
+            var rest = messages.Where(m => m.Event is not ExecutionStartedEvent && !session.SeenMessageIds.Contains(m.Id)).ToList();
+            lock (session.Gate)
+            {
+                session.Inbox.InsertRange(0, rest);
+            }
+
+            return PlanNewExecution(session, start, [], now);
+        }
+
+        if (current is null && fresh.OfType<MessagePoisonedEvent>().FirstOrDefault(p => p.Start is not null) is { } poisonedStart)
+        {
+            return PlanPoisonedStart(session, poisonedStart, now);
         }
 
         if (current is null || current.IsTerminal)
@@ -427,9 +443,33 @@ public sealed partial class DurableTaskHub
             }
 
             plan.NewEvents.AddRange(inbound);
-            RunOrchestrator(session, executor, plan, inbound, now);
+            RunOrchestrator(session, executor, plan, [plan.NewEvents[0], .. inbound], now);
         }
 
+        return FinishPlan(plan, state, now);
+    }
+
+    /// <summary>The start message itself was poison: record the instance as failed, with the reason.</summary>
+    private StepPlan PlanPoisonedStart(InstanceSession session, MessagePoisonedEvent poisoned, DateTime now)
+    {
+        var start = poisoned.Start! with { Generation = 1 };
+        var state = new InstanceState
+        {
+            InstanceId = session.InstanceId,
+            Name = start.Name,
+            Version = start.Version,
+            ExecutionId = start.ExecutionId,
+            Generation = 1,
+            CreatedAt = start.Timestamp,
+            Input = start.Input,
+            Tags = start.Tags is null ? new() : new Dictionary<string, string>(start.Tags),
+            Parent = start.Parent,
+        };
+        var plan = new StepPlan { State = state, ExpectedETag = null, FirstSequence = 0, StartsNewGeneration = true };
+        plan.NewEvents.Add(new OrchestratorStartedEvent { Timestamp = now });
+        plan.NewEvents.Add(start);
+        plan.NewEvents.Add(poisoned with { Start = null });
+        Complete(plan, session, OrchestrationRuntimeStatus.Failed, null, new TaskFailureDetails("PoisonMessage", poisoned.Reason), now);
         return FinishPlan(plan, state, now);
     }
 
@@ -475,7 +515,7 @@ public sealed partial class DurableTaskHub
         if (executor is not null)
         {
             plan.NewEvents.AddRange(inbound);
-            RunOrchestrator(session, executor, plan, inbound, now);
+            RunOrchestrator(session, executor, plan, [plan.NewEvents[0], .. inbound], now);
         }
         else
         {
@@ -524,7 +564,6 @@ public sealed partial class DurableTaskHub
     private void RunOrchestrator(InstanceSession session, OrchestrationExecutor executor, StepPlan plan, List<HistoryEvent> inbound, DateTime now)
     {
         StepOutcome outcome;
-        string? previousCustomStatus = plan.State.CustomStatus;
         try
         {
             outcome = executor.Execute(inbound);
@@ -550,7 +589,7 @@ public sealed partial class DurableTaskHub
                     $"{session.InstanceId}|{exec}|sub|{s.Id}",
                     s.InstanceId,
                     new ExecutionStartedEvent(s.Name, string.IsNullOrEmpty(s.Version) ? Options.DefaultVersion : s.Version, s.Input,
-                        Guid.NewGuid().ToString("N"), 0, new ParentInstanceInfo(state.Name, session.InstanceId, exec, s.Id), state.Tags.Count > 0 ? state.Tags : null)
+                        Guid.NewGuid().ToString("N"), 0, new ParentInstanceInfo(state.Name, session.InstanceId, exec, s.Id), s.Tags ?? (state.Tags.Count > 0 ? state.Tags : null))
                     { Timestamp = now })),
                 SendEventAction s => new MessageOutboxItem(new TaskMessage(
                     $"{session.InstanceId}|{exec}|event|{s.Id}", s.InstanceId, new EventRaisedEvent(s.EventName, s.Input) { Timestamp = now })),
@@ -563,12 +602,8 @@ public sealed partial class DurableTaskHub
         state.WaitingForEvents = [.. executor.Context.WaitingForEvents];
         state.NextTimerDueAt = executor.Context.NextTimerDueAt;
         plan.Executor = executor;
-        plan.ProjectionChanged = plan.State.Status == OrchestrationRuntimeStatus.Running && (
-            session.State?.Status != OrchestrationRuntimeStatus.Running
-            || plan.StartsNewGeneration
-            || previousCustomStatus != state.CustomStatus
-            || !session.State.WaitingForEvents.SequenceEqual(state.WaitingForEvents)
-            || session.State.NextTimerDueAt != state.NextTimerDueAt);
+        // The projection is rewritten every step so LastUpdatedAt and the history count stay true for callers.
+        plan.ProjectionChanged = true;
 
         if (outcome.IsCompleted)
         {

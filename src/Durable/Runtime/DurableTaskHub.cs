@@ -302,7 +302,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
                         message = message with
                         {
                             Id = message.Id + "|poison",
-                            Event = new MessagePoisonedEvent(message.Id, reason) { Timestamp = UtcNow },
+                            Event = new MessagePoisonedEvent(message.Id, reason) { Timestamp = UtcNow, Start = message.Event as ExecutionStartedEvent },
                             TargetExecutionId = null,
                         };
                     }

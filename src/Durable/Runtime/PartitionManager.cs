@@ -108,13 +108,35 @@ internal sealed class PartitionManager(TaskHubStore store, DurableTaskOptions op
         }
     }
 
+    /// <summary>
+    /// Writes this host's heartbeat blob and returns the hosts whose heartbeat is recent (judged by the storage
+    /// service's own clock, so hosts' clocks need not agree). A new host is seen before it holds any lease.
+    /// </summary>
+    private async Task<HashSet<string>> LiveWorkersAsync(CancellationToken cancellationToken)
+    {
+        var mine = await store.Leases.GetBlobClient(WorkersPrefix + WorkerId).UploadAsync(BinaryData.FromString(WorkerId), overwrite: true, cancellationToken);
+        DateTimeOffset serverNow = mine.Value.LastModified;
+        var live = new HashSet<string> { WorkerId };
+        await foreach (var blob in store.Leases.GetBlobsAsync(new GetBlobsOptions { Prefix = WorkersPrefix }, cancellationToken))
+        {
+            if (blob.Properties.LastModified is { } seen && serverNow - seen < options.LeaseDuration)
+            {
+                live.Add(blob.Name[WorkersPrefix.Length..]);
+            }
+        }
+
+        return live;
+    }
+
+    private const string WorkersPrefix = "workers/";
+
     private async Task BalanceAsync(CancellationToken cancellationToken)
     {
         var free = new List<int>();
-        var owners = new HashSet<string> { WorkerId };
+        var owners = await LiveWorkersAsync(cancellationToken);
         await foreach (var blob in store.Leases.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken))
         {
-            if (!blob.Name.StartsWith('p') || !int.TryParse(blob.Name[1..], out int partition) || partition >= store.Names.PartitionCount)
+            if (blob.Name.StartsWith(WorkersPrefix, StringComparison.Ordinal) || !blob.Name.StartsWith('p') || !int.TryParse(blob.Name[1..], out int partition) || partition >= store.Names.PartitionCount)
             {
                 continue;
             }
@@ -187,11 +209,21 @@ internal sealed class PartitionManager(TaskHubStore store, DurableTaskOptions op
         }
     }
 
+    /// <summary>Graceful shutdown: hands every partition back and withdraws this host's heartbeat.</summary>
     public async Task ReleaseAllAsync(CancellationToken cancellationToken)
     {
         foreach (int partition in owned.Keys.ToList())
         {
             await ReleaseAsync(partition, cancellationToken);
+        }
+
+        try
+        {
+            await store.Leases.DeleteBlobIfExistsAsync(WorkersPrefix + WorkerId, cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException)
+        {
+            // It expires anyway.
         }
     }
 

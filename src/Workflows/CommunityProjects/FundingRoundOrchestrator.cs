@@ -90,7 +90,7 @@ public sealed class FundingRoundOrchestrator : TaskOrchestrator<FundingRoundInpu
             new RoundGrant(grant.ApplicationNumber, application, grant.Amount), Rules: rules);
         try
         {
-            return await context.CallSubOrchestratorAsync<ProjectOutcome>(nameof(ProjectLifecycleOrchestrator), projectInput, new SubOrchestrationOptions(instanceId: id));
+            return await context.CallSubOrchestratorAsync<ProjectOutcome>(nameof(ProjectLifecycleOrchestrator), projectInput, new SubOrchestrationOptions(instanceId: id) { Tags = CommunityProjectsCatalog.Project.TagsFromInput(projectInput) });
         }
         catch (TaskFailedException failed)
         {

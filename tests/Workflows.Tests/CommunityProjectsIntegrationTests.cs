@@ -1,0 +1,258 @@
+using Governance.Domain.Calendar;
+using Governance.Domain.Projects;
+using Governance.Durable;
+using Governance.TestSupport;
+using Governance.Workflows.Catalog;
+using Governance.Workflows.Common;
+using Governance.Workflows.CommunityProjects;
+using Governance.Workflows.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Governance.Workflows.Tests;
+
+/// <summary>
+/// The processes on the real runtime and real Azurite, with a fake clock: the test moves time forward to each
+/// durable timer, so a year of project passes in seconds. Polling only waits for the worker to catch up; no
+/// assertion depends on elapsed real time.
+/// </summary>
+public sealed class CommunityProjectsIntegrationTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private static readonly TimeSpan CatchUp = TimeSpan.FromSeconds(60);
+
+    // Known issue (under investigation): everything up to the year-end satisfaction rating runs (round, screening,
+    // review, decision, fan-out, the short project to closing, 12 monthly reports with the month-2 escalation, the
+    // audit and rectification), but the objection is never seen as awaited during the satisfaction publicity: the
+    // instance completes first. Suspect the driver moving the fake clock while the instance is between steps.
+    [Fact]
+    public async Task Round_with_three_applications_runs_a_year_of_projects_with_escalation_objection_and_rectification()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(Payloads.RoundOpensUtc));
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddDurableTask(o =>
+        {
+            o.ConnectionString = azurite.ConnectionString;
+            o.HubName = "T" + Guid.NewGuid().ToString("N")[..10];
+            o.MaxQueuePollingInterval = TimeSpan.FromMilliseconds(50);
+        }).AddGovernanceWorkflows();
+        using var host = builder.Build();
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
+        var driver = new Driver(client, clock);
+        try
+        {
+            const string round = "qingyuan2025";
+            var input = Payloads.Round(budget: 30_000m, cap: 12_000m);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(FundingRoundOrchestrator), input,
+                new StartOrchestrationOptions(round) { Tags = CommunityProjectsCatalog.FundingRound.TagsFromInput(input) });
+
+            var community = client.WithActor("community:qingyuan");
+            await driver.WaitForStepAsync(round, nameof(ApplicationSubmitted));
+            await community.RaiseEventAsync(round, nameof(ApplicationSubmitted), Payloads.Application("金华里社区", "新居民之家", 10_000m, 168, 240, months: 12));
+            await community.RaiseEventAsync(round, nameof(ApplicationSubmitted), Payloads.Application("滨河西里南区社区", "帮老助困服务队", 8_000m, 499, 1_000));
+            await community.RaiseEventAsync(round, nameof(ApplicationSubmitted), Payloads.Application("郁花园社区", "社区文化活动中心", 10_000m, 100, 200, months: 1));
+
+            // The deadline passes (reminders on the way); the review meeting opens.
+            await driver.WaitForStepAsync(round, nameof(ReviewMeetingHeld));
+            await client.WithActor("streetOffice:service-centre").RaiseEventAsync(round, nameof(ReviewMeetingHeld),
+                new ReviewMeetingHeld(new DateOnly(2025, 3, 20), 40, [new ReviewVoteTally(1, 35, 30, 30), new ReviewVoteTally(3, 30, 25, 25)]));
+            await driver.WaitForStepAsync(round, nameof(FundingDecided));
+            await client.WithActor("leadershipGroup").RaiseEventAsync(round, nameof(FundingDecided), new FundingDecided([new Grant(1, 10_000m), new Grant(3, 10_000m)], null, "领导小组"));
+            await driver.WaitForStepAsync(round, nameof(TeamFormed) + "@" + FundingRoundOrchestrator.ProjectInstanceId(round, 1));
+
+            string yearLong = FundingRoundOrchestrator.ProjectInstanceId(round, 1), monthLong = FundingRoundOrchestrator.ProjectInstanceId(round, 3);
+            var today = ChinaTime.ToChinaDate(clock.GetUtcNow());
+
+            // Both teams form at once (so neither step escalates while the other project is driven); the short project runs straight through.
+            await driver.SubmitWhenWaitingAsync(yearLong, nameof(TeamFormed), Payloads.Team(today));
+            await driver.SubmitWhenWaitingAsync(monthLong, nameof(TeamFormed), Payloads.Team(today));
+            await driver.SubmitWhenWaitingAsync(monthLong, nameof(ProgressReported), new ProgressReported("文化团队活动", 2, 80, 9_000m));
+            await driver.SubmitWhenWaitingAsync(monthLong, nameof(CompletionDocumentsSubmitted), Payloads.Completion(10_000m, 9_500m));
+            await driver.SubmitWhenWaitingAsync(monthLong, nameof(AuditCompleted), new AuditCompleted(true, [], "项目监审组"));
+            await driver.SubmitWhenWaitingAsync(monthLong, nameof(SatisfactionRated), new SatisfactionRated(150, 144, ChinaTime.ToChinaDate(clock.GetUtcNow())));
+            await driver.WaitForCompletionAsync(monthLong);
+
+            // Year-long project: month 2 is late and escalates to the street office.
+            for (int month = 1; month <= 12; month++)
+            {
+                if (month == 2)
+                {
+                    await driver.WaitForStepAsync(yearLong, nameof(ProgressReported));
+                    await driver.AdvanceUntilAsync(yearLong, s => s.OpenSteps.Any(o => o.EventName == nameof(ProgressReported) && o.EscalationLevel == (int)EscalationLevel.StreetOffice));
+                }
+
+                await driver.SubmitWhenWaitingAsync(yearLong, nameof(ProgressReported), new ProgressReported($"第{month}个月", 2, 40 * month, 800m * month));
+                if (month == 6)
+                {
+                    await driver.SubmitWhenWaitingAsync(yearLong, nameof(MidTermChecked), new MidTermChecked(true, "进度正常", "项目监审组"));
+                }
+            }
+
+            await driver.SubmitWhenWaitingAsync(yearLong, nameof(CompletionDocumentsSubmitted), Payloads.Completion(10_000m, 9_600m));
+            var auditDay = ChinaTime.ToChinaDate(clock.GetUtcNow());
+            await driver.SubmitWhenWaitingAsync(yearLong, nameof(AuditCompleted), new AuditCompleted(false, [new AuditFinding("培训费缺少三张发票", auditDay.AddDays(30))], "项目监审组"));
+            await driver.SubmitWhenWaitingAsync(yearLong, nameof(RectificationSubmitted), new RectificationSubmitted("已补齐发票"));
+            await driver.SubmitWhenWaitingAsync(yearLong, nameof(AuditCompleted), new AuditCompleted(true, [], "项目监审组"));
+            await driver.SubmitWhenWaitingAsync(yearLong, nameof(SatisfactionRated), new SatisfactionRated(200, 192, ChinaTime.ToChinaDate(clock.GetUtcNow())));
+            await driver.SubmitWhenWaitingAsync(yearLong, Publicity.ObjectionEvent, new Objection("金华里居民", "满意度样本偏少"), actor: "resident");
+            if (Environment.GetEnvironmentVariable("DUMP_HISTORY") == "1")
+            {
+                foreach (var e in (await client.GetInstanceHistoryAsync(yearLong)).TakeLast(30))
+                {
+                    Console.WriteLine($"{e.Timestamp:O} {e.EventType} {e switch { EventRaisedEvent r => r.Name, TaskScheduledEvent t => t.Name + " " + t.Input?[..Math.Min(160, t.Input.Length)], TimerCreatedEvent c => c.FireAt.ToString("O"), _ => "" }}");
+                }
+            }
+            await driver.SubmitWhenWaitingAsync(yearLong, Publicity.RulingEvent, new ObjectionRuled(false, "样本200人符合要求", "街道社区服务中心"), actor: "streetOffice");
+            await driver.WaitForCompletionAsync(yearLong);
+            var roundDone = await driver.WaitForCompletionAsync(round);
+
+            // The round report.
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, roundDone.RuntimeStatus);
+            var report = roundDone.ReadOutputAs<FundingRoundReport>()!;
+            Assert.Equal("滨河西里南区社区", Assert.Single(report.ScreenedOut).Community);
+            Assert.Equal(20_000m, report.Granted);
+            Assert.Equal(19_100m, report.Spent);
+            Assert.All(report.Projects, p => Assert.Equal(ProjectResult.Closed, p.Result));
+            Assert.Equal(2, report.Projects.Single(p => p.InstanceId == yearLong).AuditRounds);
+
+            // Projects started by the round carry their own search tags.
+            var yearLongMetadata = await client.GetInstanceAsync(yearLong);
+            Assert.Equal("金华里社区", yearLongMetadata!.Tags["community"]);
+            Assert.Equal("清源街道", yearLongMetadata.Tags["street"]);
+
+            // The year-long project's history shows every step, who did it, and the escalation.
+            var history = await client.GetInstanceHistoryAsync(yearLong);
+            var raised = history.OfType<EventRaisedEvent>().ToList();
+            Assert.Equal(12, raised.Count(e => e.Name == nameof(ProgressReported)));
+            foreach (var step in new[] { nameof(TeamFormed), nameof(MidTermChecked), nameof(CompletionDocumentsSubmitted), nameof(RectificationSubmitted), nameof(SatisfactionRated), "Objection", "ObjectionRuled" })
+            {
+                Assert.Contains(raised, e => e.Name == step);
+            }
+
+            Assert.Equal(2, raised.Count(e => e.Name == nameof(AuditCompleted)));
+            Assert.Equal("resident", raised.Single(e => e.Name == "Objection").Actor);
+            var month2Notices = history.OfType<TaskScheduledEvent>().Where(e => e.Name == nameof(RecordNotificationActivity))
+                .Select(e => e.Input!).Where(n => n.Contains("\"noticeId\":\"ProgressReported.2.")).ToList();
+            Assert.Contains(month2Notices, n => n.Contains("\"kind\":\"Escalation\"") && n.Contains("\"escalationLevel\":2"));
+            Assert.DoesNotContain(month2Notices, n => n.Contains("\"escalationLevel\":3"));
+
+            // And the outbox, for staff and auditors.
+            var outbox = host.Services.GetRequiredService<NotificationOutbox>();
+            var escalations = (await outbox.QueryAsync(yearLong, null, null, 1000))
+                .Where(n => n.Kind == NotificationKinds.Escalation && n.NoticeId.StartsWith("ProgressReported.2.", StringComparison.Ordinal)).ToList();
+            Assert.Equal([EscalationLevel.Supervisor, EscalationLevel.StreetOffice], escalations.Select(n => (EscalationLevel)n.EscalationLevel).Order());
+            Assert.NotEmpty(await outbox.QueryAsync(null, "清源街道", "郁花园社区", 50));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    /// <summary>Drives instances: waits for the worker, and moves the fake clock to the next durable timer when an instance is idle.</summary>
+    private sealed class Driver(DurableTaskClient client, FakeTimeProvider clock)
+    {
+        public async Task<OrchestrationMetadata> WaitForStepAsync(string instanceId, string eventName)
+        {
+            // "Event@instance" waits for a sub-orchestration to exist (moving time for the parent meanwhile) and wait for the event.
+            if (eventName.Split('@') is [var name, var other])
+            {
+                var deadline = DateTime.UtcNow + CatchUp;
+                while (await client.GetInstanceAsync(other) is null)
+                {
+                    if (DateTime.UtcNow > deadline)
+                    {
+                        throw new TimeoutException($"{other} was never started by {instanceId}.");
+                    }
+
+                    var parent = await client.GetInstanceAsync(instanceId);
+                    if (parent is { IsRunning: true, NextTimerDueAt: { } due } && due > clock.GetUtcNow() && await IdleAsync(instanceId, parent))
+                    {
+                        clock.SetUtcNow(due);
+                    }
+
+                    await Task.Delay(20);
+                }
+
+                instanceId = other;
+                eventName = name;
+            }
+
+            return await AdvanceUntilAsync(instanceId, _ => true, m => m.WaitingForEvents.Contains(eventName));
+        }
+
+        public async Task SubmitWhenWaitingAsync(string instanceId, string eventName, object payload, string actor = "staff")
+        {
+            await WaitForStepAsync(instanceId, eventName);
+            await client.WithActor(actor).RaiseEventAsync(instanceId, eventName, payload);
+            // Let the instance consume it before the test moves time again.
+            await Until(instanceId, m => !m.IsRunning || !m.WaitingForEvents.Contains(eventName) || m.ReadCustomStatusAs<WorkflowStatus>()?.OpenSteps.All(o => o.EventName != eventName) == true, "consume " + eventName);
+        }
+
+        public async Task<OrchestrationMetadata> WaitForCompletionAsync(string instanceId)
+            => await AdvanceUntilAsync(instanceId, _ => true, m => m.IsCompleted);
+
+        public Task<OrchestrationMetadata> AdvanceUntilAsync(string instanceId, Func<WorkflowStatus, bool> statusCondition)
+            => AdvanceUntilAsync(instanceId, statusCondition, _ => true);
+
+        public async Task<OrchestrationMetadata> AdvanceUntilAsync(string instanceId, Func<WorkflowStatus, bool> statusCondition, Func<OrchestrationMetadata, bool> condition)
+        {
+            var deadline = DateTime.UtcNow + CatchUp;
+            OrchestrationMetadata? m = null;
+            while (DateTime.UtcNow < deadline)
+            {
+                m = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
+                if (m is not null && condition(m) && (m.IsCompleted || (m.ReadCustomStatusAs<WorkflowStatus>() is { } s && statusCondition(s))))
+                {
+                    return m;
+                }
+
+                if (m is { IsRunning: true, NextTimerDueAt: { } due } && due > clock.GetUtcNow() && await IdleAsync(instanceId, m))
+                {
+                    clock.SetUtcNow(due);
+                }
+
+                await Task.Delay(20);
+            }
+
+            throw new TimeoutException($"{instanceId} did not reach the expected state within {CatchUp.TotalSeconds}s of real time. " +
+                $"Clock {clock.GetUtcNow():O}; status {m?.RuntimeStatus}; waiting [{string.Join(",", m?.WaitingForEvents ?? [])}]; next timer {m?.NextTimerDueAt:O}; custom {m?.SerializedCustomStatus}; failure {m?.FailureDetails}");
+        }
+
+        // Only move time when the instance has nothing else to do: its history has not grown for a while (activities
+        // in flight would add events). Cancelled timers can still be reported as the next timer, so moving time while
+        // the instance is busy could skip over timers it is about to create.
+        private async Task<bool> IdleAsync(string instanceId, OrchestrationMetadata seen)
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                await Task.Delay(50);
+                var now = await client.GetInstanceAsync(instanceId);
+                if (now is null || now.HistoryEventCount != seen.HistoryEventCount || now.LastUpdatedAt != seen.LastUpdatedAt)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private async Task Until(string instanceId, Func<OrchestrationMetadata, bool> condition, string what)
+        {
+            var deadline = DateTime.UtcNow + CatchUp;
+            while (DateTime.UtcNow < deadline)
+            {
+                if (await client.GetInstanceAsync(instanceId, true) is { } m && condition(m))
+                {
+                    return;
+                }
+
+                await Task.Delay(20);
+            }
+
+            throw new TimeoutException($"{instanceId}: {what} not observed.");
+        }
+    }
+}
