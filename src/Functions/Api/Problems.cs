@@ -92,6 +92,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
 public static class RequestLimits
 {
     public const int MaxBodyBytes = 1024 * 1024;
+
+    /// <summary>Kestrel's hard limit: bodies between the two are read and discarded so the client gets its 413 instead of a broken pipe.</summary>
+    public const int DrainLimitBytes = 8 * 1024 * 1024;
 }
 
 /// <summary>Strict JSON reading of request bodies into catalog types, with errors naming the field and the rule.</summary>
@@ -119,6 +122,7 @@ public static partial class StrictJson
     {
         if (request.ContentLength > RequestLimits.MaxBodyBytes)
         {
+            await DrainAsync(request, cancellationToken);
             return (null, TooLarge());
         }
 
@@ -131,6 +135,7 @@ public static partial class StrictJson
             {
                 if (buffer.Length + read > RequestLimits.MaxBodyBytes)
                 {
+                    await DrainAsync(request, cancellationToken);
                     return (null, TooLarge());
                 }
 
@@ -179,6 +184,21 @@ public static partial class StrictJson
         }
 
         return (value, null);
+    }
+
+    private static async Task DrainAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var sink = new byte[81920];
+            while (await request.Body.ReadAsync(sink, cancellationToken) > 0)
+            {
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+            // Over Kestrel's hard limit: the connection will be closed after the 413.
+        }
     }
 
     private static IResult TooLarge() => Problems.Result(413, "Payload Too Large",

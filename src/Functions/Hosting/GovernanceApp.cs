@@ -62,7 +62,7 @@ public static class GovernanceApp
 
         var services = builder.Services;
         builder.WebHost.UseUrls(builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"] ?? DefaultUrl);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestLimits.DrainLimitBytes);
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
 
         // Settings, validated at start-up; a bad value stops the service with the setting's name.
@@ -130,6 +130,10 @@ public static class GovernanceApp
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", HealthStatus.Unhealthy, ["storage"]);
 
         var app = builder.Build();
+
+        // Validate our settings now, before anything (the runtime) touches storage: a bad value stops the service here.
+        _ = app.Services.GetRequiredService<IOptions<ServiceSettings>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<AuthSettings>>().Value;
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
