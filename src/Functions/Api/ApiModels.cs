@@ -1,0 +1,131 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Governance.Durable;
+using Governance.Workflows.Catalog;
+
+namespace Governance.Functions.Api;
+
+/// <summary>Durable Functions' check-status payload (CreateCheckStatusResponse).</summary>
+public sealed record CheckStatusPayload(
+    string Id,
+    string StatusQueryGetUri,
+    string SendEventPostUri,
+    string TerminatePostUri,
+    string SuspendPostUri,
+    string ResumePostUri,
+    string PurgeHistoryDeleteUri,
+    string StatusUri);
+
+public sealed record CatalogEntry(
+    string Name,
+    string DisplayNameZh,
+    string DisplayNameEn,
+    string OrchestratorName,
+    JsonNode InputSchema,
+    IReadOnlyList<CatalogEvent> Events);
+
+public sealed record CatalogEvent(string Name, string DisplayNameZh, string DisplayNameEn, string ResponsibleRole, JsonNode PayloadSchema);
+
+public sealed record WaitingStep(
+    string EventName,
+    string? StepZh,
+    string? StepEn,
+    string? ResponsibleRole,
+    DateOnly? DueDate,
+    DateTimeOffset? DueAt,
+    bool Overdue,
+    int? EscalationLevel,
+    string? EscalationLevelName);
+
+public sealed record InstanceSummary(
+    string InstanceId,
+    string? Workflow,
+    string OrchestratorName,
+    string? DisplayNameZh,
+    string? DisplayNameEn,
+    OrchestrationRuntimeStatus RuntimeStatus,
+    DateTimeOffset CreatedTime,
+    DateTimeOffset LastUpdatedTime,
+    string? CurrentStepZh,
+    string? CurrentStepEn,
+    IReadOnlyDictionary<string, string> Tags);
+
+public sealed record InstanceDetail(
+    string InstanceId,
+    string? Workflow,
+    string OrchestratorName,
+    string? DisplayNameZh,
+    string? DisplayNameEn,
+    OrchestrationRuntimeStatus RuntimeStatus,
+    DateTimeOffset CreatedTime,
+    DateTimeOffset LastUpdatedTime,
+    DateTimeOffset? CompletedTime,
+    string? CurrentStepZh,
+    string? CurrentStepEn,
+    IReadOnlyList<WaitingStep> WaitingFor,
+    DateTimeOffset? NextTimerDueAt,
+    IReadOnlyDictionary<string, string> Tags,
+    JsonElement? CustomStatus,
+    JsonElement? Input,
+    JsonElement? Output,
+    TaskFailureDetails? Failure);
+
+public sealed record SearchResult(IReadOnlyList<InstanceSummary> Items, string? ContinuationToken);
+
+public sealed record InboxItem(
+    string InstanceId,
+    string? Workflow,
+    string? WorkflowZh,
+    string EventName,
+    string StepZh,
+    string StepEn,
+    string ResponsibleRole,
+    DateOnly DueDate,
+    DateTimeOffset DueAt,
+    bool Overdue,
+    int EscalationLevel,
+    string EscalationLevelName,
+    bool Awaited,
+    string? Street,
+    string? Community,
+    string SubmitUri);
+
+public sealed record EventAccepted(string InstanceId, string EventName, string By, DateTimeOffset AcceptedAt);
+
+internal static class Json
+{
+    public static JsonElement? Element(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(json);
+        }
+    }
+
+    public static WorkflowStatus? Status(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<WorkflowStatus>(json, DurableJson.Options);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,533 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+using Governance.Durable;
+using Governance.Functions.Hosting;
+using Governance.Functions.Security;
+using Governance.Workflows.Catalog;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Governance.Functions.Api;
+
+/// <summary>The staff API under /api: catalog, start, status, steps, search, inbox, history, notifications.</summary>
+public static class WorkflowEndpoints
+{
+    public const string InstanceIdHeader = "x-instance-id";
+
+    public static IEndpointRouteBuilder MapWorkflowApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Workflows (staff)");
+
+        api.MapGet("/workflows/catalog", GetCatalog).RequireAuthorization(Policies.Read)
+            .WithName("GetCatalog").WithSummary("Processes this service runs, with input/event JSON schemas / 流程目录")
+            .Produces<IReadOnlyList<CatalogEntry>>();
+
+        api.MapPost("/workflows/{name}", StartAsync).RequireAuthorization(Policies.Write)
+            .WithName("StartWorkflow").WithSummary("Start a process instance (idempotent with instanceId) / 启动流程")
+            .Accepts<JsonElement>("application/json")
+            .Produces<CheckStatusPayload>(202).Produces<CheckStatusPayload>(200)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413);
+
+        api.MapGet("/workflows/{id}", GetInstanceAsync).RequireAuthorization(Policies.Read)
+            .WithName("GetWorkflow").WithSummary("Status, current step and awaited steps of an instance / 流程状态")
+            .Produces<InstanceDetail>().ProducesProblem(404);
+
+        api.MapPost("/workflows/{id}/events/{eventName}", RaiseEventAsync).RequireAuthorization(Policies.Write)
+            .WithName("SubmitStep").WithSummary("Submit a human step's result (external event) / 提交步骤结果")
+            .Accepts<JsonElement>("application/json")
+            .Produces<EventAccepted>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413);
+
+        api.MapGet("/workflows", SearchAsync).RequireAuthorization(Policies.Read)
+            .WithName("SearchWorkflows").WithSummary("Search instances by process, status, tags (tag.community=…), creation time / 检索流程")
+            .Produces<SearchResult>().ProducesProblem(400);
+
+        api.MapGet("/tasks", InboxAsync).RequireAuthorization(Policies.Read)
+            .WithName("Inbox").WithSummary("Open human steps across running instances / 待办事项")
+            .Produces<IReadOnlyList<InboxItem>>().ProducesProblem(400);
+
+        api.MapGet("/workflows/{id}/history", HistoryAsync).RequireAuthorization(Policies.Read)
+            .WithName("History").WithSummary("Readable timeline: what, when, by whom (JSON or ?format=csv) / 流程记录")
+            .Produces<IReadOnlyList<TimelineEntry>>().Produces(200, contentType: "text/csv").ProducesProblem(404);
+
+        api.MapGet("/notifications", NotificationsAsync).RequireAuthorization(Policies.Read)
+            .WithName("Notifications").WithSummary("Reminders and escalations sent / 提醒与督办通知")
+            .ProducesProblem(400);
+
+        return app;
+    }
+
+    internal static string Actor(HttpContext context) => context.User.Identity?.Name ?? "anonymous";
+
+    internal static WorkflowDefinition? DefinitionFor(IWorkflowCatalog catalog, string orchestratorName)
+        => catalog.Workflows.FirstOrDefault(w => string.Equals(w.OrchestratorName, orchestratorName, StringComparison.Ordinal));
+
+    private static IResult GetCatalog(IWorkflowCatalog catalog)
+        => TypedResults.Ok(catalog.Workflows.Select(w => new CatalogEntry(
+            w.Name, w.DisplayNameZh, w.DisplayNameEn, w.OrchestratorName, Schema(w.InputType),
+            w.Events.Select(e => new CatalogEvent(e.Name, e.DisplayNameZh, e.DisplayNameEn, e.ResponsibleRole, Schema(e.PayloadType))).ToList())).ToList());
+
+    internal static JsonNode Schema(Type type)
+        => StrictJson.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+
+    /// <summary>Instance ids follow Durable's rules: 1–100 characters, none of / \ # ? or control characters.</summary>
+    internal static IResult? ValidateInstanceId(string? id, string field)
+    {
+        if (id is null)
+        {
+            return null;
+        }
+
+        if (id.Length is 0 or > 100 || id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)) || id.Trim() != id)
+        {
+            return Problems.BadRequest($"'{field}' must be 1-100 characters without / \\ # ? control characters or surrounding spaces.",
+                $"“{field}”须为 1-100 个字符，不能包含 / \\ # ? 、控制字符或首尾空格。", field, "instance-id");
+        }
+
+        return null;
+    }
+
+    private static async Task<IResult> StartAsync(
+        string name, HttpContext context, IWorkflowCatalog catalog, DurableTaskClient client, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var definition = catalog.Find(name);
+        if (definition is null)
+        {
+            return Problems.Result(404, "Not Found", $"No process named '{name}'. Known: {string.Join(", ", catalog.Workflows.Select(w => w.Name))}.",
+                $"没有名为“{name}”的流程。", "name", "unknown-workflow");
+        }
+
+        string? instanceId = context.Request.Query["instanceId"].FirstOrDefault() ?? context.Request.Headers[InstanceIdHeader].FirstOrDefault();
+        if (ValidateInstanceId(instanceId, "instanceId") is { } badId)
+        {
+            return badId;
+        }
+
+        var (input, error) = await StrictJson.ReadAsync(context.Request, definition.InputType, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        IReadOnlyDictionary<string, string> tags;
+        try
+        {
+            tags = definition.TagsFromInput(input!);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Problems.BadRequest("The input was rejected: " + ex.Message, "输入无效：" + ex.Message, "body", "input");
+        }
+
+        var logger = loggers.CreateLogger("Governance.Functions.Workflows");
+        string actor = Actor(context);
+        if (instanceId is not null)
+        {
+            var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+            if (existing is not null)
+            {
+                return SameStart(existing, definition, input!)
+                    ? TypedResults.Ok(CheckStatus(context.Request, instanceId))
+                    : Problems.Conflict(
+                        $"Instance '{instanceId}' already exists with a different process or input; an instance id can start only one process with one input.",
+                        $"实例“{instanceId}”已存在，且流程或输入不同；同一实例编号只能以同一输入启动一次。", "idempotency",
+                        new Dictionary<string, object?> { ["instanceId"] = instanceId, ["existingRuntimeStatus"] = existing.RuntimeStatus.ToString() });
+            }
+        }
+
+        try
+        {
+            instanceId = await client.WithActor(actor).ScheduleNewOrchestrationInstanceAsync(
+                definition.OrchestratorName, input, new StartOrchestrationOptions(instanceId) { Tags = tags }, cancellationToken);
+        }
+        catch (OrchestrationAlreadyExistsException) when (instanceId is not null)
+        {
+            // Lost a race with an identical request: answer as the idempotent repeat would.
+            var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+            return existing is not null && SameStart(existing, definition, input!)
+                ? TypedResults.Ok(CheckStatus(context.Request, instanceId))
+                : Problems.Conflict($"Instance '{instanceId}' already exists.", $"实例“{instanceId}”已存在。", "idempotency");
+        }
+
+        logger.LogInformation("{Actor} started {Workflow} as instance {InstanceId}", actor, definition.Name, instanceId);
+        var payload = CheckStatus(context.Request, instanceId);
+        return TypedResults.Accepted(payload.StatusQueryGetUri, payload);
+    }
+
+    private static bool SameStart(OrchestrationMetadata existing, WorkflowDefinition definition, object input)
+    {
+        if (existing.Name != definition.OrchestratorName)
+        {
+            return false;
+        }
+
+        JsonNode? stored = existing.SerializedInput is null ? null : JsonNode.Parse(existing.SerializedInput);
+        JsonNode? given = JsonSerializer.SerializeToNode(input, input.GetType(), DurableJson.Options);
+        return JsonNode.DeepEquals(stored, given);
+    }
+
+    internal static CheckStatusPayload CheckStatus(HttpRequest request, string instanceId)
+    {
+        string baseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        string id = Uri.EscapeDataString(instanceId);
+        string instance = $"{baseUrl}/runtime/webhooks/durabletask/instances/{id}";
+        return new CheckStatusPayload(
+            instanceId,
+            instance,
+            $"{instance}/raiseEvent/{{eventName}}",
+            $"{instance}/terminate?reason={{text}}",
+            $"{instance}/suspend?reason={{text}}",
+            $"{instance}/resume?reason={{text}}",
+            instance,
+            $"{baseUrl}/api/workflows/{id}");
+    }
+
+    private static async Task<IResult> GetInstanceAsync(string id, IWorkflowCatalog catalog, DurableTaskClient client, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (ValidateInstanceId(id, "id") is { } bad)
+        {
+            return bad;
+        }
+
+        var metadata = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
+        if (metadata is null)
+        {
+            return Problems.InstanceNotFound(id);
+        }
+
+        var definition = DefinitionFor(catalog, metadata.Name);
+        var status = Json.Status(metadata.SerializedCustomStatus);
+        return TypedResults.Ok(new InstanceDetail(
+            metadata.InstanceId, definition?.Name, metadata.Name, definition?.DisplayNameZh, definition?.DisplayNameEn, metadata.RuntimeStatus,
+            metadata.CreatedAt, metadata.LastUpdatedAt, metadata.CompletedAt, status?.StepZh, status?.StepEn,
+            Waiting(metadata, definition, status, time.GetUtcNow()), metadata.NextTimerDueAt, metadata.Tags,
+            Json.Element(metadata.SerializedCustomStatus), Json.Element(metadata.SerializedInput), Json.Element(metadata.SerializedOutput), metadata.FailureDetails));
+    }
+
+    internal static IReadOnlyList<WaitingStep> Waiting(OrchestrationMetadata metadata, WorkflowDefinition? definition, WorkflowStatus? status, DateTimeOffset now)
+        => metadata.WaitingForEvents.Select(e =>
+        {
+            var open = status?.OpenSteps.FirstOrDefault(s => s.EventName == e);
+            var def = definition?.Events.FirstOrDefault(d => d.Name == e);
+            return new WaitingStep(e, open?.StepZh ?? def?.DisplayNameZh, open?.StepEn ?? def?.DisplayNameEn, open?.ResponsibleRole ?? def?.ResponsibleRole,
+                open?.DueDate, open?.DueAt, open is not null && open.DueAt < now, open?.EscalationLevel, open?.EscalationLevelName);
+        }).ToList();
+
+    private static async Task<IResult> RaiseEventAsync(
+        string id, string eventName, HttpContext context, IWorkflowCatalog catalog, DurableTaskClient client, TimeProvider time, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        if (ValidateInstanceId(id, "id") is { } bad)
+        {
+            return bad;
+        }
+
+        var metadata = await client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken);
+        if (metadata is null)
+        {
+            return Problems.InstanceNotFound(id);
+        }
+
+        var definition = DefinitionFor(catalog, metadata.Name);
+        var eventDefinition = definition?.Events.FirstOrDefault(e => e.Name == eventName);
+        if (eventDefinition is null)
+        {
+            return Problems.Result(404, "Not Found",
+                $"Process '{definition?.Name ?? metadata.Name}' has no step named '{eventName}'. Steps: {string.Join(", ", definition?.Events.Select(e => e.Name) ?? [])}.",
+                $"流程“{definition?.DisplayNameZh ?? metadata.Name}”没有名为“{eventName}”的步骤。", "eventName", "unknown-step");
+        }
+
+        var (payload, error) = await StrictJson.ReadAsync(context.Request, eventDefinition.PayloadType, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (metadata.RuntimeStatus != OrchestrationRuntimeStatus.Running || !metadata.WaitingForEvents.Contains(eventName))
+        {
+            var waiting = Waiting(metadata, definition, Json.Status(metadata.SerializedCustomStatus), time.GetUtcNow());
+            string list = waiting.Count == 0 ? "nothing" : string.Join(", ", waiting.Select(w => $"{w.EventName} ({w.StepEn})"));
+            string listZh = waiting.Count == 0 ? "无" : string.Join("、", waiting.Select(w => $"{w.StepZh ?? w.EventName}（{w.EventName}）"));
+            return Problems.Conflict(
+                $"Instance '{id}' is {metadata.RuntimeStatus} and is not waiting for '{eventName}' now; it waits for: {list}.",
+                $"实例“{id}”当前状态为 {metadata.RuntimeStatus}，现在不等待“{eventDefinition.DisplayNameZh}”；正在等待：{listZh}。",
+                "step-not-awaited",
+                new Dictionary<string, object?> { ["runtimeStatus"] = metadata.RuntimeStatus.ToString(), ["waitingFor"] = waiting });
+        }
+
+        string actor = Actor(context);
+        await client.WithActor(actor).RaiseEventAsync(id, eventName, payload, cancellationToken);
+        loggers.CreateLogger("Governance.Functions.Workflows").LogInformation("{Actor} submitted {Event} to instance {InstanceId}", actor, eventName, id);
+        return TypedResults.Accepted($"/api/workflows/{Uri.EscapeDataString(id)}", new EventAccepted(id, eventName, actor, time.GetUtcNow()));
+    }
+
+    private static async Task<IResult> SearchAsync(HttpContext context, IWorkflowCatalog catalog, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var q = context.Request.Query;
+        string? orchestrator = null;
+        if (q["name"].FirstOrDefault() is { Length: > 0 } name)
+        {
+            var definition = catalog.Find(name);
+            if (definition is null)
+            {
+                return Problems.BadRequest($"Unknown process name '{name}'.", $"未知流程名称“{name}”。", "name", "unknown-workflow");
+            }
+
+            orchestrator = definition.OrchestratorName;
+        }
+
+        if (ParseStatuses(q["status"].ToString(), "status", out var statuses) is { } badStatus)
+        {
+            return badStatus;
+        }
+
+        if (ParseTime(q["createdFrom"], "createdFrom", out var from) is { } badFrom)
+        {
+            return badFrom;
+        }
+
+        if (ParseTime(q["createdTo"], "createdTo", out var to) is { } badTo)
+        {
+            return badTo;
+        }
+
+        if (ParseTop(q["top"], 100, 1000, out int top) is { } badTop)
+        {
+            return badTop;
+        }
+
+        var tags = q.Where(kv => kv.Key.StartsWith("tag.", StringComparison.OrdinalIgnoreCase) && kv.Key.Length > 4)
+            .ToDictionary(kv => kv.Key[4..], kv => kv.Value.ToString());
+        string? token = q["continuationToken"].FirstOrDefault();
+        var query = new OrchestrationQuery(from, to, statuses, top, false, token)
+        {
+            Name = orchestrator,
+            Tags = tags.Count == 0 ? null : tags,
+        };
+        var (page, next, error) = await FirstPageAsync(client, query, token, top, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        return TypedResults.Ok(new SearchResult(page.Select(m => Summary(m, DefinitionFor(catalog, m.Name))).ToList(), next));
+    }
+
+    internal static async Task<(IReadOnlyList<OrchestrationMetadata> Items, string? Next, IResult? Error)> FirstPageAsync(
+        DurableTaskClient client, OrchestrationQuery query, string? token, int top, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var page in client.GetAllInstancesAsync(query).AsPages(token, top).WithCancellation(cancellationToken))
+            {
+                return (page.Values, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken, null);
+            }
+
+            return ([], null, null);
+        }
+        catch (Exception ex) when (token is not null && ex is not OperationCanceledException)
+        {
+            return ([], null, Problems.BadRequest("The continuation token is not valid: " + ex.Message, "续页标记无效。", "continuationToken", "continuation-token"));
+        }
+    }
+
+    internal static InstanceSummary Summary(OrchestrationMetadata m, WorkflowDefinition? definition)
+    {
+        var status = Json.Status(m.SerializedCustomStatus);
+        return new InstanceSummary(m.InstanceId, definition?.Name, m.Name, definition?.DisplayNameZh, definition?.DisplayNameEn, m.RuntimeStatus,
+            m.CreatedAt, m.LastUpdatedAt, status?.StepZh, status?.StepEn, m.Tags);
+    }
+
+    internal static IResult? ParseStatuses(string? raw, string field, out List<OrchestrationRuntimeStatus>? statuses)
+    {
+        statuses = null;
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        statuses = [];
+        foreach (string part in raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Enum.TryParse(part, ignoreCase: true, out OrchestrationRuntimeStatus s) || !Enum.IsDefined(s) || int.TryParse(part, out _))
+            {
+                return Problems.BadRequest($"'{field}' has an unknown status '{part}'. Allowed: {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())}.",
+                    $"“{field}”含未知状态“{part}”。", field, "enum");
+            }
+
+            statuses.Add(s);
+        }
+
+        return null;
+    }
+
+    internal static IResult? ParseTime(string? raw, string field, out DateTimeOffset? value)
+    {
+        value = null;
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        if (!DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            return Problems.BadRequest($"'{field}' must be an ISO 8601 date or date-time (got '{raw}').", $"“{field}”须为 ISO 8601 日期或时间。", field, "date-time");
+        }
+
+        value = parsed;
+        return null;
+    }
+
+    internal static IResult? ParseTop(string? raw, int fallback, int max, out int top)
+    {
+        top = fallback;
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top < 1 || top > max)
+        {
+            top = fallback;
+            return Problems.BadRequest($"'top' must be an integer from 1 to {max} (got '{raw}').", $"“top”须为 1 到 {max} 的整数。", "top", "range");
+        }
+
+        return null;
+    }
+
+    internal static IResult? ParseBool(string? raw, string field, out bool? value)
+    {
+        value = null;
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        if (!bool.TryParse(raw, out bool parsed))
+        {
+            return Problems.BadRequest($"'{field}' must be true or false (got '{raw}').", $"“{field}”须为 true 或 false。", field, "boolean");
+        }
+
+        value = parsed;
+        return null;
+    }
+
+    private static async Task<IResult> InboxAsync(HttpContext context, IWorkflowCatalog catalog, DurableTaskClient client, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var q = context.Request.Query;
+        string? street = q["street"].FirstOrDefault(), community = q["community"].FirstOrDefault(), role = q["role"].FirstOrDefault();
+        if (ParseBool(q["overdue"], "overdue", out bool? overdue) is { } badOverdue)
+        {
+            return badOverdue;
+        }
+
+        if (ParseTop(q["top"], 500, 5000, out int top) is { } badTop)
+        {
+            return badTop;
+        }
+
+        var tags = new Dictionary<string, string>();
+        if (!string.IsNullOrEmpty(street))
+        {
+            tags["street"] = street;
+        }
+
+        if (!string.IsNullOrEmpty(community))
+        {
+            tags["community"] = community;
+        }
+
+        var now = time.GetUtcNow();
+        var items = new List<InboxItem>();
+        var query = new OrchestrationQuery(Statuses: [OrchestrationRuntimeStatus.Running], PageSize: 500) { Tags = tags.Count == 0 ? null : tags };
+        await foreach (var m in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        {
+            var status = Json.Status(m.SerializedCustomStatus);
+            if (status?.OpenSteps is null)
+            {
+                continue;
+            }
+
+            var definition = DefinitionFor(catalog, m.Name);
+            foreach (var step in status.OpenSteps)
+            {
+                bool isOverdue = step.DueAt < now;
+                if ((role is not null && !string.Equals(step.ResponsibleRole, role, StringComparison.OrdinalIgnoreCase)) || (overdue is not null && overdue != isOverdue))
+                {
+                    continue;
+                }
+
+                items.Add(new InboxItem(m.InstanceId, definition?.Name, definition?.DisplayNameZh, step.EventName, step.StepZh, step.StepEn, step.ResponsibleRole,
+                    step.DueDate, step.DueAt, isOverdue, step.EscalationLevel, step.EscalationLevelName, m.WaitingForEvents.Contains(step.EventName),
+                    m.Tags.GetValueOrDefault("street"), m.Tags.GetValueOrDefault("community"),
+                    $"/api/workflows/{Uri.EscapeDataString(m.InstanceId)}/events/{Uri.EscapeDataString(step.EventName)}"));
+            }
+        }
+
+        return TypedResults.Ok(items.OrderBy(i => i.DueAt).ThenBy(i => i.InstanceId, StringComparer.Ordinal).Take(top).ToList());
+    }
+
+    private static async Task<IResult> HistoryAsync(string id, HttpContext context, IWorkflowCatalog catalog, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        if (ValidateInstanceId(id, "id") is { } bad)
+        {
+            return bad;
+        }
+
+        string format = context.Request.Query["format"].FirstOrDefault() ?? "json";
+        if (format is not ("json" or "csv"))
+        {
+            return Problems.BadRequest($"'format' must be json or csv (got '{format}').", "“format”须为 json 或 csv。", "format", "enum");
+        }
+
+        var metadata = await client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken);
+        if (metadata is null)
+        {
+            return Problems.InstanceNotFound(id);
+        }
+
+        var definition = DefinitionFor(catalog, metadata.Name);
+        var executions = await client.GetExecutionIdsAsync(id, cancellationToken);
+        var events = new List<HistoryEvent>();
+        if (executions.Count <= 1)
+        {
+            events.AddRange(await client.GetInstanceHistoryAsync(id, null, cancellationToken));
+        }
+        else
+        {
+            foreach (string execution in executions)
+            {
+                events.AddRange(await client.GetInstanceHistoryAsync(id, execution, cancellationToken));
+            }
+        }
+
+        var timeline = HistoryTimeline.Build(events, definition);
+        if (format == "csv")
+        {
+            return Results.File(HistoryTimeline.ToCsv(timeline), "text/csv; charset=utf-8", $"{SafeFileName(id)}-history.csv");
+        }
+
+        return TypedResults.Ok(timeline);
+    }
+
+    private static string SafeFileName(string id) => new(id.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
+
+    private static async Task<IResult> NotificationsAsync(HttpContext context, INotificationFeed feed, CancellationToken cancellationToken)
+    {
+        var q = context.Request.Query;
+        if (ParseTop(q["top"], 100, 1000, out int top) is { } badTop)
+        {
+            return badTop;
+        }
+
+        string? instanceId = q["instanceId"].FirstOrDefault();
+        if (ValidateInstanceId(instanceId, "instanceId") is { } bad)
+        {
+            return bad;
+        }
+
+        return TypedResults.Ok(await feed.QueryAsync(instanceId, q["street"].FirstOrDefault(), q["community"].FirstOrDefault(), top, cancellationToken));
+    }
+}

@@ -1,0 +1,187 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Governance.Durable;
+using Governance.Functions.Api;
+using Governance.Functions.Hosting;
+using Governance.Functions.Security;
+using Governance.Workflows.Catalog;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Governance.Functions.Demo;
+
+/// <summary>
+/// Demo mode: starts the service (same storage, accelerated clock) and runs every registered
+/// <see cref="IDemoScenario"/> end to end through the service's own HTTP API, printing each instance's timeline.
+/// </summary>
+public static class DemoRunner
+{
+    public static async Task<int> RunAsync(WebApplication app, TextWriter? output = null, TimeSpan? scenarioTimeout = null, CancellationToken cancellationToken = default)
+    {
+        output ??= Console.Out;
+        await app.StartAsync(cancellationToken);
+        try
+        {
+            string baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            string key = app.Configuration[GovernanceApp.DemoKeyConfig] ?? throw new InvalidOperationException("Demo key missing.");
+            var time = app.Services.GetRequiredService<TimeProvider>();
+            var scenarios = app.Services.GetServices<IDemoScenario>().ToList();
+            output.WriteLine($"Demo mode: {scenarios.Count} scenario(s) against {baseUrl}; simulated now {time.GetUtcNow():yyyy-MM-dd HH:mm} UTC.");
+            using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(2) };
+            http.DefaultRequestHeaders.Add(FunctionKeyAuthenticationHandler.HeaderName, key);
+            int failures = 0;
+            foreach (var scenario in scenarios)
+            {
+                var driver = new HttpDemoDriver(http, output, time);
+                output.WriteLine();
+                output.WriteLine($"=== {scenario.Name} ===");
+                try
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    timeout.CancelAfter(scenarioTimeout ?? TimeSpan.FromMinutes(10));
+                    await scenario.RunAsync(driver, timeout.Token);
+                    output.WriteLine($"--- {scenario.Name}: done");
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    failures++;
+                    output.WriteLine($"--- {scenario.Name}: FAILED: {ex.Message}");
+                    foreach (string id in driver.Instances)
+                    {
+                        await driver.PrintStatusAsync(id, cancellationToken);
+                    }
+                }
+
+                foreach (string id in driver.Instances)
+                {
+                    await driver.PrintTimelineAsync(id, cancellationToken);
+                }
+            }
+
+            output.WriteLine();
+            output.WriteLine($"Demo finished: {scenarios.Count - failures} scenario(s) succeeded, {failures} failed.");
+            return failures == 0 ? 0 : 1;
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+}
+
+/// <summary>IDemoDriver over the service's HTTP API.</summary>
+public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvider time) : IDemoDriver
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Nulls are written: the API treats every constructor parameter as required, nullable ones included.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions Write = new(DurableJson.Options)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
+    };
+
+    public List<string> Instances { get; } = [];
+
+    public async Task<string> StartAsync(string workflowName, object input, string? instanceId, CancellationToken cancellationToken)
+    {
+        string url = $"api/workflows/{Uri.EscapeDataString(workflowName)}" + (instanceId is null ? string.Empty : $"?instanceId={Uri.EscapeDataString(instanceId)}");
+        using var response = await http.PostAsync(url, JsonContent.Create(input, input.GetType(), options: Write), cancellationToken);
+        await EnsureAsync(response, $"start {workflowName}");
+        var payload = await response.Content.ReadFromJsonAsync<CheckStatusPayload>(DurableJson.Options, cancellationToken);
+        Track(payload!.Id);
+        Say($"[{Now}] started {workflowName} → {payload.Id}");
+        return payload.Id;
+    }
+
+    public async Task WaitForStepAsync(string instanceId, string eventName, CancellationToken cancellationToken)
+    {
+        Track(instanceId);
+        while (true)
+        {
+            var detail = await GetAsync(instanceId, cancellationToken);
+            if (detail.WaitingFor.Any(w => w.EventName == eventName))
+            {
+                return;
+            }
+
+            if (detail.RuntimeStatus is not (OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended))
+            {
+                throw new InvalidOperationException($"Instance {instanceId} is {detail.RuntimeStatus}; it will never wait for '{eventName}'.");
+            }
+
+            await Task.Delay(Poll, cancellationToken);
+        }
+    }
+
+    public async Task SubmitAsync(string instanceId, string eventName, object payload, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsync($"api/workflows/{Uri.EscapeDataString(instanceId)}/events/{Uri.EscapeDataString(eventName)}",
+            JsonContent.Create(payload, payload.GetType(), options: Write), cancellationToken);
+        await EnsureAsync(response, $"submit {eventName} to {instanceId}");
+        Say($"[{Now}] {instanceId}: submitted {eventName}");
+    }
+
+    public async Task WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var detail = await GetAsync(instanceId, cancellationToken);
+            if (detail.RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+            {
+                Say($"[{Now}] {instanceId}: {detail.RuntimeStatus}");
+                return;
+            }
+
+            await Task.Delay(Poll, cancellationToken);
+        }
+    }
+
+    public void Say(string line)
+    {
+        lock (output)
+        {
+            output.WriteLine("  " + line);
+        }
+    }
+
+    private void Track(string instanceId)
+    {
+        lock (Instances)
+        {
+            if (!Instances.Contains(instanceId))
+            {
+                Instances.Add(instanceId);
+            }
+        }
+    }
+
+    public async Task PrintStatusAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"api/workflows/{Uri.EscapeDataString(instanceId)}", cancellationToken);
+        output.WriteLine($"  Status of {instanceId}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+    }
+
+    public async Task PrintTimelineAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var timeline = await http.GetFromJsonAsync<List<TimelineEntry>>($"api/workflows/{Uri.EscapeDataString(instanceId)}/history", DurableJson.Options, cancellationToken);
+        output.WriteLine($"  Timeline of {instanceId}:");
+        foreach (var e in timeline ?? [])
+        {
+            output.WriteLine($"    {e.Timestamp:yyyy-MM-dd HH:mm}  {e.WhatZh} / {e.What}  ({e.By})");
+        }
+    }
+
+    private string Now => time.GetUtcNow().ToString("yyyy-MM-dd HH:mm");
+
+    private async Task<InstanceDetail> GetAsync(string instanceId, CancellationToken cancellationToken)
+        => (await http.GetFromJsonAsync<InstanceDetail>($"api/workflows/{Uri.EscapeDataString(instanceId)}", DurableJson.Options, cancellationToken))!;
+
+    private static async Task EnsureAsync(HttpResponseMessage response, string what)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            string body = await response.Content.ReadAsStringAsync();
+            throw new InvalidOperationException($"Could not {what}: {(int)response.StatusCode} {body}");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+using Governance.Durable;
+using Governance.Workflows.Catalog;
+
+namespace Governance.Functions.Tests;
+
+/// <summary>Input of the test process: required constructor parameters, one optional with a range.</summary>
+public sealed record ApprovalInput(string Title, string Street, string Community, int Amount, [property: Range(-30, 365)] int DueInDays = 5);
+
+public sealed record SubmitPayload(string By, int Households, string? Note = null);
+
+public sealed record ApprovePayload(bool Approved, string Reason);
+
+/// <summary>A two-step human process shaped like the governance ones: submit (community), then approve (street office).</summary>
+public sealed class TestApproval : TaskOrchestrator<ApprovalInput, string>
+{
+    public const string Name = "TestApproval";
+
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, ApprovalInput input)
+    {
+        var now = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
+        var due = now.AddDays(input.DueInDays);
+        context.SetCustomStatus(new WorkflowStatus("提交材料", "Submit documents",
+            [new OpenStep("submit", "提交材料", "Submit documents", "community", DateOnly.FromDateTime(due.UtcDateTime), due, input.DueInDays < 0 ? 1 : 0,
+                input.DueInDays < 0 ? "主管" : "正常")]));
+        var submitted = await context.WaitForExternalEvent<SubmitPayload>("submit");
+
+        var approveDue = context.CurrentUtcDateTime.AddDays(3);
+        context.SetCustomStatus(new WorkflowStatus("街道审批", "Street approval",
+            [new OpenStep("approve", "街道审批", "Street approval", "street-office", DateOnly.FromDateTime(approveDue), new DateTimeOffset(approveDue, TimeSpan.Zero), 0, "正常")]));
+        var decision = await context.WaitForExternalEvent<ApprovePayload>("approve");
+        context.SetCustomStatus(new WorkflowStatus("已完成", "Done", []));
+        return $"{input.Title}: {(decision.Approved ? "approved" : "rejected")} by {submitted.By} ({submitted.Households} households)";
+    }
+}
+
+public sealed class TestCatalog : IWorkflowCatalog
+{
+    public const string Workflow = "test-approval";
+
+    public IReadOnlyList<WorkflowDefinition> Workflows { get; } =
+    [
+        new WorkflowDefinition(Workflow, "测试审批流程", "Test approval", TestApproval.Name, typeof(ApprovalInput),
+        [
+            new WorkflowEventDefinition("submit", "提交材料", "Submit documents", typeof(SubmitPayload), "community"),
+            new WorkflowEventDefinition("approve", "街道审批", "Street approval", typeof(ApprovePayload), "street-office"),
+        ])
+        {
+            TagsFromInput = i => new Dictionary<string, string> { ["street"] = ((ApprovalInput)i).Street, ["community"] = ((ApprovalInput)i).Community },
+        },
+    ];
+
+    public WorkflowDefinition? Find(string name) => Workflows.FirstOrDefault(w => w.Name == name);
+}
