@@ -8,7 +8,7 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        bool demo = args.Length > 0 && args[0] == "demo";
+        bool demo = args.Contains("demo");
         WebApplication app;
         try
         {

@@ -12,7 +12,7 @@ public sealed class ConformanceTests(AzuriteFixture azurite)
     private static void AllTasks(DurableTaskRegistry r) => r
         .AddOrchestrator<HelloCities>().AddOrchestrator<FanOutFanIn>().AddOrchestrator<SleepDays>()
         .AddOrchestrator<ApprovalWithTimeout>().AddOrchestrator<WaitForTwoEvents>().AddOrchestrator<Parent>()
-        .AddOrchestrator<Child>().AddOrchestrator<RetryingOrchestrator>().AddOrchestrator<EternalCounter>()
+        .AddOrchestrator<Child>().AddOrchestrator<RetryingOrchestrator>().AddOrchestrator<EternalCounter>().AddOrchestrator<ApproveThenClose>()
         .AddActivity<SayHello>().AddActivity<Square>().AddActivity<Flaky>();
 
     private Task<TestHost> StartAsync(FakeTimeProvider? clock = null, Action<DurableTaskOptions>? configure = null)
@@ -103,6 +103,34 @@ public sealed class ConformanceTests(AzuriteFixture azurite)
         // The losing timer was cancelled: firing it later changes nothing.
         clock.Advance(TimeSpan.FromDays(6));
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await host.Client.GetInstanceAsync(id))!.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task A_cancelled_timer_that_comes_due_later_is_not_recorded_in_history()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var host = await StartAsync(clock);
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ApproveThenClose));
+        await host.WaitUntilAsync(id, m => m.NextTimerDueAt is not null);
+        await host.Client.RaiseEventAsync(id, "Approval", new Approval("Street office", true));
+        await host.WaitUntilAsync(id, m => m.WaitingForEvents.Contains("Close"));
+
+        clock.Advance(TimeSpan.FromDays(6));
+        var timers = new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString).GetTableClient(host.Hub.HubName + "Timers");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (timers.Query<Azure.Data.Tables.TableEntity>(e => e.GetString("InstanceId") == id).Any() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.False(timers.Query<Azure.Data.Tables.TableEntity>(e => e.GetString("InstanceId") == id).Any(), "the fired timer's row is gone");
+        await host.Client.RaiseEventAsync(id, "Close", "closed");
+        var done = await host.WaitForCompletionAsync(id);
+
+        Assert.Equal("Street office: closed", done.ReadOutputAs<string>());
+        var history = await host.Client.GetInstanceHistoryAsync(id);
+        Assert.Single(history.OfType<TimerCreatedEvent>());
+        Assert.Empty(history.OfType<TimerFiredEvent>());
     }
 
     [Fact]

@@ -151,3 +151,14 @@ public sealed class EternalCounter : TaskOrchestrator<CounterState, int>
         return total;
     }
 }
+
+/// <summary>An approval with a deadline, then a second wait: the cancelled deadline timer must not show up later.</summary>
+public sealed class ApproveThenClose : TaskOrchestrator<object?, string>
+{
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, object? input)
+    {
+        var approval = await context.WaitForExternalEvent<Approval>("Approval", TimeSpan.FromDays(5));
+        string closing = await context.WaitForExternalEvent<string>("Close");
+        return $"{approval.By}: {closing}";
+    }
+}

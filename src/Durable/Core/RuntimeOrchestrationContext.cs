@@ -291,7 +291,8 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
     /// <summary>True when a result event refers to a task this execution still awaits (used to drop duplicates).</summary>
     public bool IsAwaitingResult(int taskId) => openTasks.ContainsKey(taskId);
 
-    public bool IsAwaitingTimer(int timerId) => openTimers.ContainsKey(timerId);
+    /// <summary>A timer the code cancelled is no longer awaited: its firing is dropped rather than recorded (it changes nothing on replay).</summary>
+    public bool IsAwaitingTimer(int timerId) => openTimers.TryGetValue(timerId, out var timer) && !timer.Canceled;
 
     /// <summary>Completes a task with a JSON payload; a payload of the wrong shape faults the awaiting code instead of the runtime.</summary>
     private static void SetFromJson<T>(TaskCompletionSource<T> source, string? json)

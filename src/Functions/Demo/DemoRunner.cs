@@ -98,7 +98,14 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
         Track(instanceId);
         while (true)
         {
-            var detail = await GetAsync(instanceId, cancellationToken);
+            // A sub-process may not exist yet (its parent starts it after a publicity period, say): keep polling.
+            var detail = await TryGetAsync(instanceId, cancellationToken);
+            if (detail is null)
+            {
+                await Task.Delay(Poll, cancellationToken);
+                continue;
+            }
+
             if (detail.WaitingFor.Any(w => w.EventName == eventName))
             {
                 return;
@@ -115,10 +122,23 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
 
     public async Task SubmitAsync(string instanceId, string eventName, object payload, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsync($"api/workflows/{Uri.EscapeDataString(instanceId)}/events/{Uri.EscapeDataString(eventName)}",
-            JsonContent.Create(payload, payload.GetType(), options: Write), cancellationToken);
-        await EnsureAsync(response, $"submit {eventName} to {instanceId}");
-        Say($"[{Now}] {instanceId}: submitted {eventName}");
+        for (int attempt = 1; ; attempt++)
+        {
+            using var response = await http.PostAsync($"api/workflows/{Uri.EscapeDataString(instanceId)}/events/{Uri.EscapeDataString(eventName)}",
+                JsonContent.Create(payload, payload.GetType(), options: Write), cancellationToken);
+            if (response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < 20)
+            {
+                // The instance moved on between our look and our submission (time runs fast in the demo); a refused
+                // submission records nothing, so wait for the step to open again and resubmit.
+                await Task.Delay(Poll, cancellationToken);
+                await WaitForStepAsync(instanceId, eventName, cancellationToken);
+                continue;
+            }
+
+            await EnsureAsync(response, $"submit {eventName} to {instanceId}");
+            Say($"[{Now}] {instanceId}: submitted {eventName}");
+            return;
+        }
     }
 
     public async Task WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken)
@@ -172,6 +192,18 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
     }
 
     private string Now => time.GetUtcNow().ToString("yyyy-MM-dd HH:mm");
+
+    private async Task<InstanceDetail?> TryGetAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"api/workflows/{Uri.EscapeDataString(instanceId)}", cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await EnsureAsync(response, $"read {instanceId}");
+        return await response.Content.ReadFromJsonAsync<InstanceDetail>(DurableJson.Options, cancellationToken);
+    }
 
     private async Task<InstanceDetail> GetAsync(string instanceId, CancellationToken cancellationToken)
         => (await http.GetFromJsonAsync<InstanceDetail>($"api/workflows/{Uri.EscapeDataString(instanceId)}", DurableJson.Options, cancellationToken))!;
