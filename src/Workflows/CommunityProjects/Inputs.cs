@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Governance.Domain.Projects;
 using Governance.Workflows.Common;
 
@@ -38,7 +39,29 @@ public sealed record ProjectLifecycleInput(
     decimal? PerProjectCap = null,
     decimal? ReviewThreshold = null,
     bool? MidTermCheck = null,
-    CommunityProjectRules? Rules = null);
+    CommunityProjectRules? Rules = null) : IValidatableObject
+{
+    /// <summary>Checked by the service before an instance starts, so a bad start is a 400 and not a failed instance.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(Street) || string.IsNullOrWhiteSpace(Community) || string.IsNullOrWhiteSpace(ProjectName))
+        {
+            yield return new ValidationResult(
+                "street, community and projectName are required (街道、社区和项目名称必填).", [nameof(Street), nameof(Community), nameof(ProjectName)]);
+        }
+
+        if (Year is < 2000 or > 2100)
+        {
+            yield return new ValidationResult("year must be between 2000 and 2100 (年度须在2000至2100之间).", [nameof(Year)]);
+        }
+
+        if (Grant is null && PerProjectCap is not > 0)
+        {
+            yield return new ValidationResult(
+                "A standalone project needs perProjectCap greater than 0 (独立申报的项目须填写大于0的单个项目资助上限).", [nameof(PerProjectCap)]);
+        }
+    }
+}
 
 /// <summary>How a project ended.</summary>
 public enum ProjectResult
