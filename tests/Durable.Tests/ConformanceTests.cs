@@ -235,7 +235,8 @@ public sealed class ConformanceTests(AzuriteFixture azurite)
         Assert.Equal(OrchestrationRuntimeStatus.ContinuedAsNew, handOver.Status);
         Assert.Equal(new CounterState(6, 2), DurableJson.Deserialize<CounterState>(handOver.Result));
         var second = await host.Client.GetInstanceHistoryAsync(id, executions[1]);
-        Assert.Equal([4, 5, 6, 7], second.OfType<EventRaisedEvent>().Select(e => DurableJson.Deserialize<int>(e.Input)).Take(4));
+        // The second consumed the carried-over 4, 5 and 6 first (7 is recorded in whichever execution it reached).
+        Assert.Equal([4, 5, 6], second.OfType<EventRaisedEvent>().Select(e => DurableJson.Deserialize<int>(e.Input)).Take(3));
         var current = await host.Client.GetInstanceHistoryAsync(id);
         Assert.Equal(executions[2], current.OfType<ExecutionStartedEvent>().Single().ExecutionId);
     }

@@ -282,12 +282,18 @@ public sealed partial class DurableTaskHub
         if (plan.ProjectionChanged)
         {
             // While the instance is still busy (an activity running here, messages waiting) the projection is written
-            // in the background, in order; when it goes idle or ends, callers must see the new state, so wait for it.
-            session.Projection = ProjectInOrderAsync(session.Projection, plan.State.Clone(), plan.WriteTags, token);
+            // in the background, newest state only; when it goes idle or ends, callers must see it, so wait for it.
             bool busy;
             lock (session.Gate)
             {
                 busy = session.ActivitiesInFlight > 0 || session.Inbox.Count > 0;
+                session.PendingProjection = plan.State.Clone();
+                session.PendingTags |= plan.WriteTags;
+                if (!session.ProjectionRunning)
+                {
+                    session.ProjectionRunning = true;
+                    session.Projection = ProjectLatestAsync(session, token);
+                }
             }
 
             if (!busy || plan.State.IsTerminal)
@@ -300,17 +306,36 @@ public sealed partial class DurableTaskHub
         NotifyChanged(session.InstanceId, plan.State);
     }
 
-    private async Task ProjectInOrderAsync(Task previous, InstanceState state, bool writeTags, CancellationToken token)
+    /// <summary>Writes the newest waiting projection of the instance until none is waiting (states superseded meanwhile are skipped).</summary>
+    private async Task ProjectLatestAsync(InstanceSession session, CancellationToken token)
     {
-        await previous;
-        try
+        await Task.Yield();
+        while (true)
         {
-            await ProjectAsync(state, writeTags, token);
-        }
-        catch (Exception ex) when (!token.IsCancellationRequested)
-        {
-            // The view lags until the next step writes it again; the instance's own state is committed.
-            logger.LogWarning(ex, "Instance {InstanceId}: updating the query projection failed.", state.InstanceId);
+            InstanceState? state;
+            bool tags;
+            lock (session.Gate)
+            {
+                state = session.PendingProjection;
+                tags = session.PendingTags;
+                session.PendingProjection = null;
+                session.PendingTags = false;
+                if (state is null)
+                {
+                    session.ProjectionRunning = false;
+                    return;
+                }
+            }
+
+            try
+            {
+                await ProjectAsync(state, tags, token);
+            }
+            catch (Exception ex)
+            {
+                // The view lags until the next step writes it again; the instance's own state is committed.
+                logger.LogWarning(ex, "Instance {InstanceId}: updating the query projection failed.", state.InstanceId);
+            }
         }
     }
 

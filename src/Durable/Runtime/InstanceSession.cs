@@ -40,8 +40,13 @@ internal sealed class InstanceSession(string instanceId, int partition)
 
     public long LastUsedTicks { get; set; } = Environment.TickCount64;
 
-    /// <summary>The latest write of the instance's query projection; each write waits for the one before it.</summary>
+    /// <summary>The loop writing the instance's query projection; it writes the newest state waiting, then stops.</summary>
     public Task Projection { get; set; } = Task.CompletedTask;
+
+    // Guarded by Gate: the newest state to project (older waiting states are skipped) and whether the loop runs.
+    public InstanceState? PendingProjection { get; set; }
+    public bool PendingTags { get; set; }
+    public bool ProjectionRunning { get; set; }
 
     public void Unload()
     {
