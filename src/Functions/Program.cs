@@ -38,6 +38,11 @@ public static class Program
         {
             return Report(invalid);
         }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            Console.Error.WriteLine("The service could not start: " + ex.Message + " Stop the other process or pass --urls.");
+            return 1;
+        }
     }
 
     private static int Report(OptionsValidationException invalid)

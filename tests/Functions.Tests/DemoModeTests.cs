@@ -33,6 +33,7 @@ public sealed class DemoModeTests(ServiceFixture fixture)
         var settings = ServiceHost.Settings(fixture.ConnectionString, "demo" + Guid.NewGuid().ToString("N")[..10]);
         var app = GovernanceApp.Build([], new GovernanceAppOptions
         {
+            UseLocalSettings = false,
             Demo = true,
             RegisterWorkflows = false,
             Tasks = r => r.AddOrchestrator<TestApproval>(TestApproval.Name),

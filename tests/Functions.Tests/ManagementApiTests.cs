@@ -185,4 +185,36 @@ public sealed class ManagementApiTests(ServiceFixture fixture)
         using var purgedTwice = await fixture.Admin.DeleteAsync($"{Df}/{id}");
         await purgedTwice.ProblemAsync(404);
     }
+
+    [Fact]
+    public async Task Bulk_purge_deletes_finished_instances_in_the_range_and_requires_a_start_time()
+    {
+        using (var missing = await fixture.Admin.DeleteAsync(Df))
+        {
+            Assert.Equal("createdTimeFrom", (string?)(await missing.ProblemAsync(400))["field"]);
+        }
+
+        using (var forbidden = await fixture.Staff.DeleteAsync($"{Df}?createdTimeFrom=2020-01-01T00:00:00Z"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        }
+
+        string id = await StartAsync();
+        var created = DateTimeOffset.Parse((string)(await (await fixture.Auditor.GetAsync($"{Df}/{id}")).ReadJsonAsync())["createdTime"]!);
+        using (var r = await fixture.Admin.PostAsync($"{Df}/{id}/terminate?reason=test", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
+        }
+
+        await Http.WaitForStatusAsync(fixture.Staff, id, "Terminated");
+        string from = Uri.EscapeDataString(created.AddSeconds(-1).ToString("O"));
+        using (var purge = await fixture.Admin.DeleteAsync($"{Df}?createdTimeFrom={from}&runtimeStatus=Terminated"))
+        {
+            Assert.Equal(HttpStatusCode.OK, purge.StatusCode);
+            Assert.True((int)(await purge.ReadJsonAsync())["instancesDeleted"]! >= 1);
+        }
+
+        using var after = await fixture.Auditor.GetAsync($"{Df}/{id}");
+        await after.ProblemAsync(404);
+    }
 }

@@ -56,6 +56,7 @@ public sealed class ServiceHost : IAsyncDisposable
     public static WebApplication Build(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
         => GovernanceApp.Build([], new GovernanceAppOptions
         {
+            UseLocalSettings = false,
             RegisterWorkflows = false,
             Tasks = r => r.AddOrchestrator<TestApproval>(TestApproval.Name),
             Configure = b =>

@@ -246,6 +246,7 @@ public sealed partial class DurableTaskHub
         }
 
         // The step is committed: update the cache.
+        var previous = session.State;
         session.ETag = etag;
         session.State = plan.State;
         if (plan.StartsNewGeneration)
@@ -279,14 +280,22 @@ public sealed partial class DurableTaskHub
         var toDispatch = session.Undispatched.Concat(plan.NewOutbox).ToList();
         session.Undispatched = [];
         await DispatchAsync(session, toDispatch, token);
-        if (plan.ProjectionChanged)
+        bool busy;
+        lock (session.Gate)
         {
-            // While the instance is still busy (an activity running here, messages waiting) the projection is written
-            // in the background, newest state only; when it goes idle or ends, callers must see it, so wait for it.
-            bool busy;
+            busy = session.ActivitiesInFlight > 0 || session.Inbox.Count > 0;
+        }
+
+        // A busy step that changes nothing callers filter on (status, custom status, awaited events, next timer) is
+        // not projected: the next idle or changing step writes the view, so it is current whenever the instance rests.
+        bool project = plan.ProjectionChanged
+            && (!busy || plan.State.IsTerminal || previous is null || ChangesProjection(previous, plan.State));
+        if (project)
+        {
+            // Written in the background while the instance is busy (newest state only); when it rests or ends,
+            // callers must see it, so wait for it.
             lock (session.Gate)
             {
-                busy = session.ActivitiesInFlight > 0 || session.Inbox.Count > 0;
                 session.PendingProjection = plan.State.Clone();
                 session.PendingTags |= plan.WriteTags;
                 if (!session.ProjectionRunning)
@@ -295,16 +304,23 @@ public sealed partial class DurableTaskHub
                     session.Projection = ProjectLatestAsync(session, token);
                 }
             }
+        }
 
-            if (!busy || plan.State.IsTerminal)
-            {
-                await session.Projection;
-            }
+        if (!busy || plan.State.IsTerminal)
+        {
+            await session.Projection;
         }
 
         Options.FaultInjector?.At(FaultPoint.AfterDispatch, session.InstanceId);
         NotifyChanged(session.InstanceId, plan.State);
     }
+
+    private static bool ChangesProjection(InstanceState before, InstanceState after) =>
+        before.Status != after.Status
+        || before.CustomStatus != after.CustomStatus
+        || before.NextTimerDueAt != after.NextTimerDueAt
+        || !before.WaitingForEvents.SequenceEqual(after.WaitingForEvents)
+        || before.Generation != after.Generation;
 
     /// <summary>Writes the newest waiting projection of the instance until none is waiting (states superseded meanwhile are skipped).</summary>
     private async Task ProjectLatestAsync(InstanceSession session, CancellationToken token)

@@ -132,7 +132,15 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         sessions.Clear();
         if (!crashed)
         {
-            await Partitions.ReleaseAllAsync(CancellationToken.None);
+            try
+            {
+                await Partitions.ReleaseAllAsync(CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // Storage is gone (e.g. the emulator stopped first): the leases expire by themselves.
+                logger.LogWarning("Could not release partition leases on shutdown: {Error}", ex.Message);
+            }
         }
     }
 

@@ -35,6 +35,9 @@ public static class ManagementEndpoints
             .WithName("DfSuspend").WithSummary("Suspend (admin)").Produces(202).ProducesProblem(404).ProducesProblem(410);
         api.MapPost("/{id}/resume", ResumeAsync).RequireAuthorization(Policies.Admin)
             .WithName("DfResume").WithSummary("Resume (admin)").Produces(202).ProducesProblem(404).ProducesProblem(410);
+        api.MapDelete("", PurgeManyAsync).RequireAuthorization(Policies.Admin)
+            .WithName("DfPurgeMany").WithSummary("Purge finished instances by createdTimeFrom (required), createdTimeTo and runtimeStatus (admin)")
+            .Produces<JsonObject>(200).ProducesProblem(400);
         api.MapDelete("/{id}", PurgeAsync).RequireAuthorization(Policies.Admin)
             .WithName("DfPurge").WithSummary("Purge a finished instance's history (admin)").Produces<JsonObject>(200).ProducesProblem(404).ProducesProblem(409);
         return app;
@@ -226,6 +229,36 @@ public static class ManagementEndpoints
             return Problems.InstanceNotFound(id);
         }
 
+        return Results.Json(new JsonObject { ["instancesDeleted"] = result.PurgedInstanceCount });
+    }
+
+    /// <summary>Durable Functions' bulk purge: finished instances created in a time range, optionally of some statuses.</summary>
+    private static async Task<IResult> PurgeManyAsync(HttpContext context, DurableTaskClient client, CancellationToken ct)
+    {
+        var q = context.Request.Query;
+        if (WorkflowEndpoints.ParseTime(q["createdTimeFrom"], "createdTimeFrom", out var from) is { } e1)
+        {
+            return e1;
+        }
+
+        if (from is null)
+        {
+            return Problems.BadRequest("createdTimeFrom is required for a bulk purge (as in Durable Functions).",
+                "批量清除须提供 createdTimeFrom。", "createdTimeFrom", "required");
+        }
+
+        if (WorkflowEndpoints.ParseTime(q["createdTimeTo"], "createdTimeTo", out var to) is { } e2)
+        {
+            return e2;
+        }
+
+        if (WorkflowEndpoints.ParseStatuses(q["runtimeStatus"].ToString(), "runtimeStatus", out var statuses) is { } e3)
+        {
+            return e3;
+        }
+
+        var result = await client.WithActor(WorkflowEndpoints.Actor(context))
+            .PurgeAllInstancesAsync(new PurgeInstancesFilter(from, to, statuses), null, ct);
         return Results.Json(new JsonObject { ["instancesDeleted"] = result.PurgedInstanceCount });
     }
 

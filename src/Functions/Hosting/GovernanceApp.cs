@@ -25,6 +25,9 @@ public sealed class GovernanceAppOptions
 
     /// <summary>Demo mode: the accelerated demo clock rate is used.</summary>
     public bool Demo { get; set; }
+
+    /// <summary>Read the developer's local.settings.json (false in tests, which must not depend on a developer's keys).</summary>
+    public bool UseLocalSettings { get; set; } = true;
 }
 
 /// <summary>Builds the service: configuration (host.json, local.settings.json, environment), durable runtime, API.</summary>
@@ -43,7 +46,10 @@ public static class GovernanceApp
 
         // Functions-style configuration: host.json, then local.settings.json Values, then environment and command line win.
         builder.Configuration.AddJsonFile(Path.Combine(root, "host.json"), optional: true, reloadOnChange: false);
-        builder.Configuration.AddInMemoryCollection(LocalSettings.Read(Path.Combine(root, "local.settings.json")));
+        if (appOptions.UseLocalSettings)
+        {
+            builder.Configuration.AddInMemoryCollection(LocalSettings.Read(Path.Combine(root, "local.settings.json")));
+        }
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(args.Where(a => a != "demo").ToArray());
         appOptions.Configure?.Invoke(builder);
