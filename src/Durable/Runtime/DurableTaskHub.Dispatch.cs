@@ -9,6 +9,9 @@ namespace Governance.Durable;
 
 public sealed partial class DurableTaskHub
 {
+    /// <summary>Activities waiting here for a local slot.</summary>
+    private int activityBacklog;
+
     /// <summary>
     /// Carries out committed outbox entries. Activities run here when a slot is free (their row stays until the
     /// result is committed), else go to the shared work-item queue; timers become timer rows; messages go to the
@@ -26,7 +29,10 @@ public sealed partial class DurableTaskHub
             switch (entry.Item)
             {
                 case ActivityOutboxItem { Request: var request }:
-                    if (activitySlots.Wait(0))
+                    // Run here when a slot is free or the local backlog is short (the outbox row and the held trigger
+                    // make it durable); beyond that, hand it to the shared work-item queue so other hosts can help.
+                    bool slot = activitySlots.Wait(0);
+                    if (slot || Interlocked.Increment(ref activityBacklog) <= Options.MaxConcurrentActivityFunctions * 10)
                     {
                         session.ActivityRows[request.MessageId] = entry.RowKey;
                         lock (session.Gate)
@@ -34,10 +40,11 @@ public sealed partial class DurableTaskHub
                             session.ActivitiesInFlight++;
                         }
 
-                        _ = Task.Run(() => RunLocalActivityAsync(session, request), CancellationToken.None);
+                        _ = Task.Run(() => RunLocalActivityAsync(session, request, slot), CancellationToken.None);
                     }
                     else
                     {
+                        Interlocked.Decrement(ref activityBacklog);
                         await Store.WorkItems.SendMessageAsync(await Store.ToQueueTextAsync(request), null, TimeSpan.FromSeconds(-1), token);
                         session.DispatchedRows.Add(entry.RowKey);
                     }
@@ -55,8 +62,24 @@ public sealed partial class DurableTaskHub
         }
     }
 
-    private async Task RunLocalActivityAsync(InstanceSession session, ActivityRequest request)
+    private async Task RunLocalActivityAsync(InstanceSession session, ActivityRequest request, bool hasSlot)
     {
+        if (!hasSlot)
+        {
+            try
+            {
+                await activitySlots.WaitAsync(stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref activityBacklog);
+            }
+        }
+
         TaskMessage result;
         try
         {

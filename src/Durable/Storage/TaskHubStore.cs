@@ -287,6 +287,12 @@ internal sealed class TaskHubStore
 
     public async Task<IReadOnlyList<HistoryEvent>> ReadHistoryAsync(string instanceId, string? executionId, CancellationToken cancellationToken)
     {
+        if (executionId is null)
+        {
+            // The current execution: one forward scan of the partition, as when loading the instance.
+            return (await LoadAsync(instanceId, cancellationToken))?.History ?? [];
+        }
+
         var state = await History.GetEntityIfExistsAsync<TableEntity>(instanceId, StateRowKey, cancellationToken: cancellationToken);
         if (!state.HasValue)
         {
