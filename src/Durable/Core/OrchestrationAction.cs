@@ -6,38 +6,30 @@ internal abstract record OrchestrationAction(int Id)
     /// <summary>The history event that records this action.</summary>
     public abstract HistoryEvent ToHistoryEvent(DateTime timestamp);
 
-    /// <summary>A short description for non-determinism errors.</summary>
-    public abstract string Describe();
+    /// <summary>A short description for non-determinism errors (the same words as for the recorded event).</summary>
+    public string Describe() => HistoryEventDescriptions.Describe(ToHistoryEvent(default));
 }
 
 internal sealed record ScheduleTaskAction(int Id, string Name, string? Input) : OrchestrationAction(Id)
 {
     public override HistoryEvent ToHistoryEvent(DateTime timestamp) => new TaskScheduledEvent(Name, Input) { EventId = Id, Timestamp = timestamp };
-
-    public override string Describe() => $"CallActivity '{Name}'";
 }
 
 internal sealed record CreateTimerAction(int Id, DateTime FireAt) : OrchestrationAction(Id)
 {
     public override HistoryEvent ToHistoryEvent(DateTime timestamp) => new TimerCreatedEvent(FireAt) { EventId = Id, Timestamp = timestamp };
-
-    public override string Describe() => "CreateTimer";
 }
 
 internal sealed record CreateSubOrchestrationAction(int Id, string Name, string Version, string InstanceId, string? Input, IReadOnlyDictionary<string, string>? Tags = null) : OrchestrationAction(Id)
 {
     public override HistoryEvent ToHistoryEvent(DateTime timestamp) =>
         new SubOrchestrationInstanceCreatedEvent(Name, Version, InstanceId, Input) { EventId = Id, Timestamp = timestamp };
-
-    public override string Describe() => $"CallSubOrchestrator '{Name}'";
 }
 
 internal sealed record SendEventAction(int Id, string InstanceId, string EventName, string? Input) : OrchestrationAction(Id)
 {
     public override HistoryEvent ToHistoryEvent(DateTime timestamp) =>
         new EventSentEvent(InstanceId, EventName, Input) { EventId = Id, Timestamp = timestamp };
-
-    public override string Describe() => $"SendEvent '{EventName}' to '{InstanceId}'";
 }
 
 internal static class HistoryEventDescriptions

@@ -58,23 +58,27 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
 
     public override T? GetInput<T>() where T : default => InputObject is T typed ? typed : DurableJson.Deserialize<T>(started.Input);
 
-    public override async Task<TResult> CallActivityAsync<TResult>(TaskName name, object? input = null, TaskOptions? options = null)
+    public override Task<TResult> CallActivityAsync<TResult>(TaskName name, object? input = null, TaskOptions? options = null)
+        => WithRetry(options, () => ScheduleTask<TResult>(name, input));
+
+    /// <summary>Runs <paramref name="attempt"/> again after a durable backoff timer while the retry policy allows.</summary>
+    private async Task<TResult> WithRetry<TResult>(TaskOptions? options, Func<Task<TResult>> attempt)
     {
         if (options?.Retry?.Policy is not { } policy)
         {
-            return await ScheduleTask<TResult>(name, input);
+            return await attempt();
         }
 
         DateTime firstAttemptAt = CurrentUtcDateTime;
-        for (int attempt = 1; ; attempt++)
+        for (int number = 1; ; number++)
         {
             try
             {
-                return await ScheduleTask<TResult>(name, input);
+                return await attempt();
             }
-            catch (TaskFailedException failure) when (ShouldRetry(policy, attempt, firstAttemptAt, failure))
+            catch (TaskFailedException failure) when (ShouldRetry(policy, number, firstAttemptAt, failure))
             {
-                await CreateTimer(CurrentUtcDateTime + policy.DelayBefore(attempt + 1), CancellationToken.None);
+                await CreateTimer(CurrentUtcDateTime + policy.DelayBefore(number + 1), CancellationToken.None);
             }
         }
     }
@@ -157,27 +161,7 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
     public override void SetCustomStatus(object? customStatus) => CustomStatus = customStatus;
 
     public override Task<TResult> CallSubOrchestratorAsync<TResult>(TaskName orchestratorName, object? input = null, TaskOptions? options = null)
-    {
-        return options?.Retry?.Policy is { } policy
-            ? CallSubOrchestratorWithRetry<TResult>(orchestratorName, input, options, policy)
-            : ScheduleSubOrchestrator<TResult>(orchestratorName, input, options);
-    }
-
-    private async Task<TResult> CallSubOrchestratorWithRetry<TResult>(string name, object? input, TaskOptions options, RetryPolicy policy)
-    {
-        DateTime firstAttemptAt = CurrentUtcDateTime;
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await ScheduleSubOrchestrator<TResult>(name, input, options);
-            }
-            catch (TaskFailedException failure) when (ShouldRetry(policy, attempt, firstAttemptAt, failure))
-            {
-                await CreateTimer(CurrentUtcDateTime + policy.DelayBefore(attempt + 1), CancellationToken.None);
-            }
-        }
-    }
+        => WithRetry(options, () => ScheduleSubOrchestrator<TResult>(orchestratorName, input, options));
 
     private Task<TResult> ScheduleSubOrchestrator<TResult>(string name, object? input, TaskOptions? options)
     {
