@@ -40,7 +40,7 @@ public sealed class CommunityProjectsIntegrationTests(AzuriteFixture azurite) : 
         using var host = builder.Build();
         await host.StartAsync();
         var client = host.Services.GetRequiredService<DurableTaskClient>();
-        var driver = new Driver(client, clock);
+        var driver = new Driver(client, host.Services.GetRequiredService<DurableTaskHub>(), clock);
         try
         {
             const string round = "qingyuan2025";
@@ -152,7 +152,7 @@ public sealed class CommunityProjectsIntegrationTests(AzuriteFixture azurite) : 
     }
 
     /// <summary>Drives instances: waits for the worker, and moves the fake clock to the next durable timer when an instance is idle.</summary>
-    private sealed class Driver(DurableTaskClient client, FakeTimeProvider clock)
+    private sealed class Driver(DurableTaskClient client, DurableTaskHub hub, FakeTimeProvider clock)
     {
         public async Task<OrchestrationMetadata> WaitForStepAsync(string instanceId, string eventName)
         {
@@ -221,22 +221,18 @@ public sealed class CommunityProjectsIntegrationTests(AzuriteFixture azurite) : 
                 $"Clock {clock.GetUtcNow():O}; status {m?.RuntimeStatus}; waiting [{string.Join(",", m?.WaitingForEvents ?? [])}]; next timer {m?.NextTimerDueAt:O}; custom {m?.SerializedCustomStatus}; failure {m?.FailureDetails}");
         }
 
-        // Only move time when the instance has nothing else to do: its history has not grown for a while (activities
-        // in flight would add events). Cancelled timers can still be reported as the next timer, so moving time while
-        // the instance is busy could skip over timers it is about to create.
+        // Only move time when the instance has nothing else to do: the runtime says it has no work in hand, and the
+        // view read before is still current (nothing was committed meanwhile).
         private async Task<bool> IdleAsync(string instanceId, OrchestrationMetadata seen)
         {
-            for (int i = 0; i < 6; i++)
+            if (!hub.IsIdle(instanceId))
             {
-                await Task.Delay(50);
-                var now = await client.GetInstanceAsync(instanceId);
-                if (now is null || now.HistoryEventCount != seen.HistoryEventCount || now.LastUpdatedAt != seen.LastUpdatedAt)
-                {
-                    return false;
-                }
+                return false;
             }
 
-            return true;
+            var now = await client.GetInstanceAsync(instanceId);
+            return now is not null && now.HistoryEventCount == seen.HistoryEventCount && now.LastUpdatedAt == seen.LastUpdatedAt
+                && hub.IsIdle(instanceId);
         }
 
         private async Task Until(string instanceId, Func<OrchestrationMetadata, bool> condition, string what)

@@ -203,6 +203,24 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// True when this host has no work of the instance in hand: no step running or queued, no activity running,
+    /// no projection being written. For drivers of a fake clock, which must not move time while an instance is busy.
+    /// </summary>
+    public bool IsIdle(string instanceId)
+    {
+        if (!sessions.TryGetValue(instanceId, out var session))
+        {
+            return true;
+        }
+
+        lock (session.Gate)
+        {
+            return !session.Running && session.Inbox.Count == 0 && session.NewTriggers.Count == 0
+                && session.ActivitiesInFlight == 0 && !session.ProjectionRunning;
+        }
+    }
+
     /// <summary>Forgets the cached state of an instance that storage no longer has (after a purge).</summary>
     internal void Evict(string instanceId)
     {
