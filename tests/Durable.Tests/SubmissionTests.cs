@@ -156,6 +156,31 @@ public sealed class SubmissionTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_refused_submission_can_be_sent_again_under_its_id_once_the_step_opens()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var host = await StartAsync(clock);
+        string id = await StartReportsAsync(host, 2);
+        Assert.Equal(SubmissionStatus.Accepted, (await host.Client.SubmitAsync(id, "Report", new Report(1, null))).Status);
+        var month2 = new SubmitOptions { SubmissionId = "month-2" };
+
+        var tooEarly = await host.Client.SubmitAsync(id, "Report", new Report(2, null), month2);
+        await host.WaitUntilAsync(id, m => m.NextTimerDueAt is not null);
+        clock.Advance(TimeSpan.FromDays(30));
+        await host.WaitUntilAsync(id, m => m.WaitingForEvents.Contains("Report"));
+        var onTime = await host.Client.SubmitAsync(id, "Report", new Report(2, null), month2);
+        var repeated = await host.Client.SubmitAsync(id, "Report", new Report(2, null), month2);
+
+        Assert.Equal(SubmissionStatus.NotAwaited, tooEarly.Status);
+        Assert.Equal(SubmissionStatus.Accepted, onTime.Status);
+        Assert.Equal(onTime.Decision, repeated.Decision);
+        Assert.Equal(3, (await host.WaitForCompletionAsync(id)).ReadOutputAs<int>());
+        var recorded = (await host.Client.GetInstanceHistoryAsync(id)).OfType<SubmissionEvent>().Where(e => e.SubmissionId == "month-2").ToList();
+        Assert.Equal([SubmissionStatus.NotAwaited, SubmissionStatus.Accepted], recorded.Select(e => e.Decision!.Status));
+        Assert.Equal([1, 2], recorded.Select(e => e.Attempt));
+    }
+
+    [Fact]
     public async Task A_suspended_instance_refuses_submissions_and_takes_them_again_after_resume()
     {
         var clock = new FakeTimeProvider(Start);

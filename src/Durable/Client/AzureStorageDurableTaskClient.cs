@@ -131,11 +131,15 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         string? body = DurableJson.Serialize(payload);
         string hash = SubmissionRecord.HashOf(eventName, options.StepToken, body);
         var submissions = hub.SubmissionStore;
-        var pending = new SubmissionRecord(submissionId, eventName, hash, actor, hub.UtcNow, null, null);
-        if (!await submissions.TryInsertPendingAsync(instanceId, pending, cancellation))
+        var record = new SubmissionRecord(submissionId, eventName, hash, actor, hub.UtcNow, null, null);
+        while (!await submissions.TryInsertPendingAsync(instanceId, record, cancellation))
         {
-            var existing = await submissions.ReadAsync(instanceId, submissionId, cancellation);
-            if (existing is not null && existing.BodyHash != hash)
+            if (await submissions.ReadWithETagAsync(instanceId, submissionId, cancellation) is not var (existing, etag))
+            {
+                continue; // purged meanwhile: claim it again
+            }
+
+            if (existing.BodyHash != hash)
             {
                 return new SubmissionOutcome(instanceId, submissionId, eventName, SubmissionStatus.IdempotencyConflict, new SubmissionDecision(
                     SubmissionStatus.IdempotencyConflict,
@@ -143,12 +147,25 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
                     MessageZh: $"提交编号“{submissionId}”已用于另一份提交（“{existing.EventName}”，内容不同）。"), actor, null, metadata.RuntimeStatus);
             }
 
-            if (existing is { IsDecidedRecord: true })
+            if (existing.IsFinal || (existing.IsDecidedRecord && metadata.IsCompleted))
             {
                 return existing.ToOutcome(instanceId, metadata.RuntimeStatus);
             }
 
-            // Pending: the first sender may have died before sending; sending again is safe (same message id).
+            if (!existing.IsDecidedRecord)
+            {
+                // In flight (or its sender died before sending): send the same attempt again; the instance drops a duplicate.
+                record = existing;
+                break;
+            }
+
+            // Refused before: the same submission may be tried again under its id.
+            var retry = existing with { Decision = null, DecidedAt = null, Attempt = existing.Attempt + 1, Actor = actor, ReceivedAt = hub.UtcNow };
+            if (await submissions.TryRestartAsync(instanceId, retry, etag, cancellation))
+            {
+                record = retry;
+                break;
+            }
         }
 
         if (metadata.IsCompleted)
@@ -160,15 +177,15 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         }
 
         var watch = hub.SubmissionWatchers.WaitAsync(instanceId, submissionId, options.WaitFor, cancellation);
-        var message = new TaskMessage($"{instanceId}|sub|{submissionId}", instanceId,
-            new SubmissionEvent(eventName, body, submissionId, options.StepToken, hash) { Timestamp = hub.UtcNow, Actor = actor });
+        var message = new TaskMessage(record.MessageId(instanceId), instanceId,
+            new SubmissionEvent(eventName, body, submissionId, options.StepToken, hash) { Timestamp = record.ReceivedAt, Actor = record.Actor, Attempt = record.Attempt });
         await hub.SendAsync(message, cancellation);
-        var record = await WaitForDecisionAsync(instanceId, submissionId, watch, options.WaitFor, cancellation);
-        return record?.ToOutcome(instanceId) ?? pending.ToOutcome(instanceId, metadata.RuntimeStatus);
+        var decided = await WaitForDecisionAsync(instanceId, submissionId, record.Attempt, watch, options.WaitFor, cancellation);
+        return decided?.ToOutcome(instanceId) ?? record.ToOutcome(instanceId, metadata.RuntimeStatus);
     }
 
     /// <summary>The decision arrives in memory when this host owns the instance; otherwise its row is polled with backoff.</summary>
-    private async Task<SubmissionRecord?> WaitForDecisionAsync(string instanceId, string submissionId, Task<SubmissionRecord?> watch, TimeSpan waitFor, CancellationToken cancellation)
+    private async Task<SubmissionRecord?> WaitForDecisionAsync(string instanceId, string submissionId, int attempt, Task<SubmissionRecord?> watch, TimeSpan waitFor, CancellationToken cancellation)
     {
         var deadline = DateTime.UtcNow + waitFor;
         var delay = TimeSpan.FromMilliseconds(20);
@@ -181,12 +198,12 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
             }
 
             var poll = Task.Delay(remaining < delay ? remaining : delay, cancellation);
-            if (await Task.WhenAny(watch, poll) == watch && await watch is { } local)
+            if (await Task.WhenAny(watch, poll) == watch && await watch is { } local && local.Attempt >= attempt)
             {
                 return local;
             }
 
-            if (await hub.SubmissionStore.ReadAsync(instanceId, submissionId, cancellation) is { IsDecidedRecord: true } stored)
+            if (await hub.SubmissionStore.ReadAsync(instanceId, submissionId, cancellation) is { IsDecidedRecord: true } stored && stored.Attempt >= attempt)
             {
                 return stored;
             }

@@ -109,4 +109,7 @@ public sealed record SubmissionEvent(string Name, string? Input, string Submissi
 {
     /// <summary>Null while in transit; set by the instance when it decides.</summary>
     public SubmissionDecision? Decision { get; init; }
+
+    /// <summary>1 for the first sending of this submission id; a refused submission may be sent again under the same id.</summary>
+    public int Attempt { get; init; } = 1;
 }

@@ -19,7 +19,8 @@ internal sealed record SubmissionRecord(
     string? Actor,
     DateTime ReceivedAt,
     DateTime? DecidedAt,
-    SubmissionDecision? Decision)
+    SubmissionDecision? Decision,
+    int Attempt = 1)
 {
     public const string RowKeyPrefix = "3|sub|";
 
@@ -34,7 +35,16 @@ internal sealed record SubmissionRecord(
         => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{eventName.ToUpperInvariant()}\n{stepToken}\n{body}")));
 
     public static SubmissionRecord Decided(SubmissionEvent e, DateTime decidedAt)
-        => new(e.SubmissionId, e.Name, e.BodyHash, e.Actor, e.Timestamp, decidedAt, e.Decision);
+        => new(e.SubmissionId, e.Name, e.BodyHash, e.Actor, e.Timestamp, decidedAt, e.Decision, e.Attempt);
+
+    /// <summary>
+    /// Only an acceptance is final for a submission id. A refusal (rule broken, not awaited, wrong occurrence) recorded
+    /// nothing in the process, so the same submission may be sent again under the same id, e.g. once the step opens.
+    /// </summary>
+    public bool IsFinal => Decision?.Status == SubmissionStatus.Accepted;
+
+    /// <summary>The control message of one attempt (each attempt is decided, and recorded, on its own).</summary>
+    public string MessageId(string instanceId) => Attempt == 1 ? $"{instanceId}|sub|{SubmissionId}" : $"{instanceId}|sub|{SubmissionId}|{Attempt}";
 
     public SubmissionOutcome ToOutcome(string instanceId, OrchestrationRuntimeStatus? runtimeStatus = null) => new(
         instanceId, SubmissionId, EventName, Status, Decision, Actor,
@@ -66,6 +76,32 @@ internal sealed class SubmissionStore(TaskHubStore store)
         {
             return false;
         }
+    }
+
+    /// <summary>Starts another attempt of a refused submission; false when a concurrent caller changed the record first.</summary>
+    public async Task<bool> TryRestartAsync(string instanceId, SubmissionRecord record, ETag etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.History.UpdateEntityAsync(await EntityAsync(instanceId, record), etag, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    public async Task<(SubmissionRecord Record, ETag ETag)?> ReadWithETagAsync(string instanceId, string submissionId, CancellationToken cancellationToken)
+    {
+        var row = await store.History.GetEntityIfExistsAsync<TableEntity>(instanceId, SubmissionRecord.RowKeyOf(submissionId), cancellationToken: cancellationToken);
+        if (!row.HasValue)
+        {
+            return null;
+        }
+
+        var record = JsonSerializer.Deserialize<SubmissionRecord>((await store.ResolveAsync(row.Value!.GetString("Data")))!, DurableJson.Options)!;
+        return (record, row.Value.ETag);
     }
 
     public async Task<SubmissionRecord?> ReadAsync(string instanceId, string submissionId, CancellationToken cancellationToken)
