@@ -64,11 +64,15 @@ public sealed record SupportDecision(decimal Rate, decimal Threshold, bool Proce
 {
     public const decimal DefaultThreshold = 0.5m;
 
+    /// <summary>"49.0%" whatever the culture (the invariant culture writes "49.0 %").</summary>
+    private static string Pct(decimal fraction, int decimals)
+        => (fraction * 100).ToString(decimals == 0 ? "0" : "0." + new string('0', decimals), System.Globalization.CultureInfo.InvariantCulture) + "%";
+
     public string ExplainEn => Proceeds
-        ? Overridden ? $"Support {Rate:P1} is below {Threshold:P0}; proceeds by override: {OverrideReason}" : $"Support {Rate:P1} reaches {Threshold:P0}."
-        : $"Support {Rate:P1} is below {Threshold:P0}; the project is not implemented.";
+        ? Overridden ? $"Support {Pct(Rate, 1)} is below {Pct(Threshold, 0)}; proceeds by override: {OverrideReason}" : $"Support {Pct(Rate, 1)} reaches {Pct(Threshold, 0)}."
+        : $"Support {Pct(Rate, 1)} is below {Pct(Threshold, 0)}; the project is not implemented.";
 
     public string ExplainZh => Proceeds
-        ? Overridden ? $"支持率{Rate:P1}低于{Threshold:P0},经特别说明继续实施:{OverrideReason}" : $"支持率{Rate:P1},达到{Threshold:P0}。"
-        : $"支持率{Rate:P1}低于{Threshold:P0},项目原则上不予实施。";
+        ? Overridden ? $"支持率{Pct(Rate, 1)}低于{Pct(Threshold, 0)},经特别说明继续实施:{OverrideReason}" : $"支持率{Pct(Rate, 1)},达到{Pct(Threshold, 0)}。"
+        : $"支持率{Pct(Rate, 1)}低于{Pct(Threshold, 0)},项目原则上不予实施。";
 }
