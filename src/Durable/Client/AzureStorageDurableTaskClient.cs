@@ -43,7 +43,10 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         string version = options?.Version ?? hub.Options.DefaultVersion;
         var tags = new Dictionary<string, string>(options?.Tags ?? new Dictionary<string, string>());
         DateTime? startAt = options?.StartAt is { } s && s.UtcDateTime > now ? s.UtcDateTime : null;
-        string? serializedInput = await Store.OffloadAsync(instanceId, DurableJson.Serialize(input));
+        // The Instances row may keep a blob reference to a large input; the start event carries the input itself
+        // (its message and history row are offloaded as a whole when large), so the orchestrator never sees a reference.
+        string? serializedInput = DurableJson.Serialize(input);
+        string? storedInput = await Store.OffloadAsync(instanceId, serializedInput);
         var state = new InstanceState
         {
             InstanceId = instanceId,
@@ -54,7 +57,7 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
             CreatedAt = now,
             LastUpdatedAt = now,
             ScheduledStartAt = startAt,
-            Input = serializedInput,
+            Input = storedInput,
             Tags = tags,
         };
 
