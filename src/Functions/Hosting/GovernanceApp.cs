@@ -4,6 +4,7 @@ using Governance.Functions.Api;
 using Governance.Functions.Security;
 using Governance.Workflows.Catalog;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -109,13 +110,21 @@ public static class GovernanceApp
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
             if (!c.ProblemDetails.Extensions.ContainsKey("detailZh"))
             {
-                c.ProblemDetails.Extensions["detailZh"] = c.ProblemDetails.Status switch
+                // Framework-generated problems (routing, status code pages) get both languages too.
+                var (detail, detailZh) = c.ProblemDetails.Status switch
                 {
-                    404 => "找不到该资源。",
-                    405 => "不支持该请求方法。",
-                    415 => "不支持的内容类型。",
-                    _ => "请求失败。",
+                    404 => ("No such resource.", "找不到该资源。"),
+                    405 => ("This method is not allowed here.", "不支持该请求方法。"),
+                    415 => ("Unsupported content type: send a JSON body with the header Content-Type: application/json.", "不支持的内容类型：请求体须为 JSON，并设置 Content-Type: application/json。"),
+                    _ => ("The request failed.", "请求失败。"),
                 };
+                c.ProblemDetails.Detail ??= detail;
+                c.ProblemDetails.Extensions["detailZh"] = detailZh;
+                if (c.ProblemDetails.Status == 415)
+                {
+                    c.ProblemDetails.Extensions["field"] = "Content-Type";
+                    c.ProblemDetails.Extensions["rule"] = "content-type";
+                }
             }
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -132,6 +141,8 @@ public static class GovernanceApp
             .AddPolicy(Policies.Write, p => p.RequireAuthenticatedUser().RequireRole(Roles.Staff, Roles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(Roles.All).Build());
+        services.AddDataProtection();
+        services.AddSingleton<ContinuationTokens>();
         services.AddOpenApi(o => o.AddDocumentTransformer<KeySecurityTransformer>());
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", HealthStatus.Unhealthy, ["storage"]);
 
