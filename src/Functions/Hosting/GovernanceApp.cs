@@ -36,6 +36,8 @@ public static class GovernanceApp
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>In demo mode, a one-off staff key the demo driver uses (never printed).</summary>
     public const string DemoKeyConfig = "Governance:DemoKey";
 
@@ -87,6 +89,9 @@ public static class GovernanceApp
             double rate = appOptions.Demo ? settings.DemoClockRate : settings.ClockRate;
             return rate == 1 ? TimeProvider.System : new AcceleratedTimeProvider(TimeProvider.System, rate);
         });
+
+        // Shutdown is bounded whatever storage does (in-flight requests and the runtime's stop share these seconds).
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
 
         var durable = services.AddDurableTask();
         services.AddOptions<DurableTaskOptions>().Configure<IOptions<ServiceSettings>>((o, s) => s.Value.ApplyTo(o));
