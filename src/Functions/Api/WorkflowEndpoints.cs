@@ -54,7 +54,7 @@ public static class WorkflowEndpoints
 
         api.MapGet("/notifications", NotificationsAsync).RequireAuthorization(Policies.Read)
             .WithName("Notifications").WithSummary("Reminders and escalations sent / 提醒与督办通知")
-            .ProducesProblem(400);
+            .Produces<IReadOnlyList<Governance.Workflows.Common.Notification>>().ProducesProblem(400);
 
         return app;
     }
@@ -70,7 +70,23 @@ public static class WorkflowEndpoints
             w.Events.Select(e => new CatalogEvent(e.Name, e.DisplayNameZh, e.DisplayNameEn, e.ResponsibleRole, Schema(e.PayloadType))).ToList())).ToList());
 
     internal static JsonNode Schema(Type type)
-        => StrictJson.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+        => StrictJson.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions
+        {
+            TreatNullObliviousAsNonNullable = true,
+            TransformSchemaNode = (_, node) => WithTextLimit(node),
+        });
+
+    /// <summary>Every text value has a documented maximum length (<see cref="JsonBodyRules.MaxTextLength"/>), also in the schemas.</summary>
+    private static JsonNode WithTextLimit(JsonNode node)
+    {
+        if (node is JsonObject o && !o.ContainsKey("maxLength") && !o.ContainsKey("enum")
+            && o["type"] is { } type && (type is JsonValue ? (string?)type == "string" : type.AsArray().Any(t => (string?)t == "string")))
+        {
+            o["maxLength"] = JsonBodyRules.MaxTextLength;
+        }
+
+        return node;
+    }
 
     public const int MaxInstanceIdLength = 100;
 

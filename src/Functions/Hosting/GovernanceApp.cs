@@ -148,7 +148,7 @@ public static class GovernanceApp
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(Roles.All).Build());
         services.AddDataProtection();
         services.AddSingleton<ContinuationTokens>();
-        services.AddOpenApi(o => o.AddDocumentTransformer<KeySecurityTransformer>());
+        services.AddOpenApi(o => o.AddDocumentTransformer<KeySecurityTransformer>().AddOperationTransformer<OpenApiCatalogSchemas>());
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", HealthStatus.Unhealthy, ["storage"]);
 
         var app = builder.Build();
@@ -162,18 +162,7 @@ public static class GovernanceApp
         app.UseAuthorization();
 
         app.MapOpenApi().AllowAnonymous();
-        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
-        {
-            ResponseWriter = async (ctx, report) =>
-            {
-                ctx.Response.ContentType = "application/json; charset=utf-8";
-                await JsonSerializer.SerializeAsync(ctx.Response.Body, new
-                {
-                    status = report.Status.ToString(),
-                    checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
-                });
-            },
-        }).AllowAnonymous();
+        app.MapHealth();
         app.MapWorkflowApi();
         app.MapManagementApi();
         return app;
