@@ -38,6 +38,9 @@ public static class GovernanceApp
 
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>Demo mode's task hub is the configured hub's name with this suffix (its own tables, queues and blobs).</summary>
+    public const string DemoHubSuffix = "Demo";
+
     /// <summary>In demo mode, a one-off staff key the demo driver uses (never printed).</summary>
     public const string DemoKeyConfig = "Governance:DemoKey";
 
@@ -58,6 +61,12 @@ public static class GovernanceApp
         appOptions.Configure?.Invoke(builder);
         if (appOptions.Demo)
         {
+            // The demo runs in its own task hub: its accelerated clock must never touch real instances' time.
+            string hub = (builder.Configuration["extensions:durableTask:hubName"] ?? "GovernanceHub") + DemoHubSuffix;
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["extensions:durableTask:hubName"] = hub });
+
+            // The demo's output is a story: no interleaved information logs (warnings and errors still show).
+            builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
             int index = builder.Configuration.GetSection("Auth:Keys").GetChildren().Count();
             string secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
