@@ -27,7 +27,7 @@ public static class DemoRunner
             var time = app.Services.GetRequiredService<TimeProvider>();
             var scenarios = app.Services.GetServices<IDemoScenario>().ToList();
             string hub = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DurableTaskOptions>>().Value.HubName;
-            output.WriteLine($"演示模式 / Demo mode: {scenarios.Count} scenario(s), task hub {hub} (demo only), simulated now {ChinaTime.Format(time.GetUtcNow())}.");
+            output.WriteLine($"演示模式 / Demo mode: {scenarios.Count} scenario(s), task hub {hub} (demo only), simulated now {DemoClockText.Format(time.GetUtcNow())}.");
             output.WriteLine("时间均为北京时间 (UTC+8) / all times are China Standard Time.");
             using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(2) };
             http.DefaultRequestHeaders.Add(FunctionKeyAuthenticationHandler.HeaderName, key);
@@ -209,11 +209,11 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
         output.WriteLine($"  Timeline of {instanceId}:");
         foreach (var e in timeline ?? [])
         {
-            output.WriteLine($"    {ChinaTime.Format(new DateTimeOffset(DateTime.SpecifyKind(e.Timestamp, DateTimeKind.Utc)))}  {e.WhatZh}  ({e.By})");
+            output.WriteLine($"    {DemoClockText.Format(new DateTimeOffset(DateTime.SpecifyKind(e.Timestamp, DateTimeKind.Utc)))}  {e.WhatZh}  ({e.By})");
         }
     }
 
-    private string Now => ChinaTime.Format(time.GetUtcNow());
+    private string Now => DemoClockText.Format(time.GetUtcNow());
 
     private string StepName(string instanceId, string eventName)
     {
@@ -254,9 +254,8 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
 }
 
 /// <summary>The demo tells its story in China Standard Time (UTC+8, no daylight saving).</summary>
-internal static class ChinaTime
+internal static class DemoClockText
 {
-    public static readonly TimeSpan Offset = TimeSpan.FromHours(8);
-
-    public static string Format(DateTimeOffset time) => time.ToOffset(Offset).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Format(DateTimeOffset time)
+        => time.ToOffset(Governance.Domain.Calendar.ChinaTime.Offset).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }
