@@ -2,7 +2,11 @@ using Governance.Functions.Demo;
 using Governance.Functions.Hosting;
 using Governance.Workflows.Catalog;
 using Microsoft.Extensions.Configuration;
+using Governance.Durable;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Governance.Functions.Tests;
 
@@ -27,11 +31,7 @@ public sealed class TestDemoScenario : IDemoScenario
 [Collection(ServiceCollection.Name)]
 public sealed class DemoModeTests(ServiceFixture fixture)
 {
-    [Fact]
-    public async Task Demo_runs_every_registered_scenario_end_to_end_and_prints_timelines()
-    {
-        var settings = ServiceHost.Settings(fixture.ConnectionString, "demo" + Guid.NewGuid().ToString("N")[..10]);
-        var app = GovernanceApp.Build([], new GovernanceAppOptions
+    private static WebApplication BuildDemo(Dictionary<string, string?> settings) => GovernanceApp.Build([], new GovernanceAppOptions
         {
             UseLocalSettings = false,
             Demo = true,
@@ -44,6 +44,12 @@ public sealed class DemoModeTests(ServiceFixture fixture)
                 b.Services.AddSingleton<IDemoScenario, TestDemoScenario>();
             },
         });
+
+    [Fact]
+    public async Task Demo_runs_every_registered_scenario_end_to_end_and_prints_timelines()
+    {
+        var settings = ServiceHost.Settings(fixture.ConnectionString, "demo" + Guid.NewGuid().ToString("N")[..10]);
+        var app = BuildDemo(settings);
         await using var _ = app;
         Assert.IsType<Governance.Durable.AcceleratedTimeProvider>(app.Services.GetRequiredService<TimeProvider>());
 
@@ -58,5 +64,56 @@ public sealed class DemoModeTests(ServiceFixture fixture)
         Assert.Contains("提交步骤：街道审批", text);
         Assert.Contains("流程完成", text);
         Assert.Contains("(demo)", text); // steps are on the record as submitted by the demo key
+    }
+
+    [Fact]
+    public async Task Demo_runs_in_its_own_task_hub_and_tells_a_story_in_china_time_with_chinese_step_names()
+    {
+        string hub = "real" + Guid.NewGuid().ToString("N")[..10];
+        var settings = ServiceHost.Settings(fixture.ConnectionString, hub);
+
+        // A real instance in the configured hub, waiting for a step.
+        string realId;
+        await using (var service = await ServiceHost.StartAsync(fixture.ConnectionString, hub))
+        {
+            realId = $"real-{Guid.NewGuid():N}";
+            using var started = await service.Client("staff").PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={realId}", Http.Json(Http.Input()));
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
+            await Http.WaitForStepAsync(service.Client("staff"), realId, "submit");
+        }
+
+        var app = BuildDemo(settings);
+        await using (app)
+        {
+            Assert.Equal(hub + "Demo", app.Services.GetRequiredService<IOptions<DurableTaskOptions>>().Value.HubName);
+            Assert.False(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Governance.Functions.Workflows").IsEnabled(LogLevel.Information));
+            var output = new StringWriter();
+            Assert.Equal(0, await DemoRunner.RunAsync(app, output, TimeSpan.FromMinutes(2)));
+            string text = output.ToString();
+
+            Assert.Contains("北京时间", text);
+            Assert.Contains("启动“测试审批流程”", text);
+            Assert.Contains("：提交“提交材料”", text);
+            Assert.Contains("：提交“街道审批”", text);
+            Assert.DoesNotContain("submitted submit", text);
+            Assert.DoesNotContain("Ctrl", text);
+            Assert.DoesNotContain(realId, text);
+            var started = System.Text.RegularExpressions.Regex.Match(text, @"\[(\d{4}-\d\d-\d\d \d\d:\d\d)\] 启动“测试审批流程” → (\S+)");
+            Assert.True(started.Success, text);
+
+            // China time: the timeline's start is the instance's creation time (UTC) plus eight hours.
+            var client = app.Services.GetRequiredService<DurableTaskClient>();
+            var demoInstance = await client.GetInstanceAsync(started.Groups[2].Value);
+            string expected = demoInstance!.CreatedAt.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Contains($"    {expected}  启动流程：测试审批流程", text);
+        }
+
+        // The real hub holds only the real instance, untouched.
+        await using var after = await ServiceHost.StartAsync(fixture.ConnectionString, hub);
+        using var list = await after.Client("admin").GetAsync("/runtime/webhooks/durabletask/instances");
+        var ids = (await list.ReadJsonAsync()).AsArray().Select(n => (string?)n!["instanceId"]).ToList();
+        Assert.Equal([realId], ids);
+        var real = await Http.WaitForStepAsync(after.Client("staff"), realId, "submit");
+        Assert.Equal("正常", (string?)real["waitingFor"]![0]!["escalationLevelName"]);
     }
 }

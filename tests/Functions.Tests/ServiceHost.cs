@@ -58,7 +58,7 @@ public sealed class ServiceHost : IAsyncDisposable
         {
             UseLocalSettings = false,
             RegisterWorkflows = false,
-            Tasks = r => r.AddOrchestrator<TestApproval>(TestApproval.Name),
+            Tasks = r => r.AddOrchestrator<TestApproval>(TestApproval.Name).AddOrchestrator<TestAlwaysFails>(TestAlwaysFails.Name),
             Configure = b =>
             {
                 b.Configuration.AddInMemoryCollection(settings);

@@ -5,7 +5,8 @@ using Governance.Workflows.Catalog;
 namespace Governance.Functions.Tests;
 
 /// <summary>Input of the test process: required constructor parameters, one optional with a range.</summary>
-public sealed record ApprovalInput(string Title, string Street, string Community, int Amount, [property: Range(-30, 365)] int DueInDays = 5, int MaxHouseholds = 1000);
+public sealed record ApprovalInput(string Title, string Street, string Community, int Amount, [property: Range(-30, 365)] int DueInDays = 5,
+    IReadOnlyList<string>? Attachments = null, int MaxHouseholds = 1000);
 
 public sealed record SubmitPayload(string By, int Households, string? Note = null);
 
@@ -47,6 +48,15 @@ public sealed class TestApproval : TaskOrchestrator<ApprovalInput, string>
         context.SetCustomStatus(new WorkflowStatus("已完成", "Done", []));
         return $"{input.Title}: {(decision.Approved ? "approved" : "rejected")} by {submitted.By} ({submitted.Households} households)";
     }
+}
+
+/// <summary>Fails at once (a process with a bug), so tests can look at what a failed instance shows.</summary>
+public sealed class TestAlwaysFails : TaskOrchestrator<string, string>
+{
+    public const string Name = "TestAlwaysFails";
+
+    public override Task<string> RunAsync(TaskOrchestrationContext context, string input)
+        => throw new InvalidOperationException("The test process failed on purpose: " + input);
 }
 
 public sealed class TestCatalog : IWorkflowCatalog

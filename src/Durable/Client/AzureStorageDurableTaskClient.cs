@@ -43,8 +43,17 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         string executionId = Guid.NewGuid().ToString("N");
         string version = options?.Version ?? hub.Options.DefaultVersion;
         var tags = new Dictionary<string, string>(options?.Tags ?? new Dictionary<string, string>());
+        if (InstanceTags.Validate(tags) is { } badTag)
+        {
+            // Refused before anything is written: a start is all or nothing.
+            throw new ArgumentException(badTag.Reason, nameof(options));
+        }
+
         DateTime? startAt = options?.StartAt is { } s && s.UtcDateTime > now ? s.UtcDateTime : null;
-        string? serializedInput = await Store.OffloadAsync(instanceId, DurableJson.Serialize(input));
+        // The Instances row may keep a blob reference to a large input; the start event carries the input itself
+        // (its message and history row are offloaded as a whole when large), so the orchestrator never sees a reference.
+        string? serializedInput = DurableJson.Serialize(input);
+        string? storedInput = await Store.OffloadAsync(instanceId, serializedInput);
         var state = new InstanceState
         {
             InstanceId = instanceId,
@@ -55,7 +64,7 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
             CreatedAt = now,
             LastUpdatedAt = now,
             ScheduledStartAt = startAt,
-            Input = serializedInput,
+            Input = storedInput,
             Tags = tags,
         };
 
@@ -361,6 +370,12 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
     public override async Task<PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter, PurgeInstanceOptions? options = null, CancellationToken cancellation = default)
     {
         var statuses = filter.Statuses?.ToList() is { Count: > 0 } given ? given.Intersect(FinishedStatuses).ToList() : FinishedStatuses.ToList();
+        if (statuses.Count == 0)
+        {
+            // Only unfinished statuses were asked for: nothing may be purged (an empty list would mean "any status" to the query).
+            return new PurgeResult(0);
+        }
+
         var query = new OrchestrationQuery(filter.CreatedFrom, filter.CreatedTo, statuses, PageSize: 1000);
         var ids = new List<string>();
         await foreach (var instance in GetAllInstancesAsync(query).WithCancellation(cancellation))
@@ -377,10 +392,7 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         return new PurgeResult(purged);
     }
 
-    /// <summary>
-    /// Pages of instances matching a query. Without tags the Instances table is queried with a server-side filter;
-    /// with tags the tags index gives the candidates, which are then read and filtered.
-    /// </summary>
+    /// <summary>Pages of instances matching a query: one server-side filtered query of the Instances table per page (tags are columns there).</summary>
     private sealed class InstancePageable(AzureStorageDurableTaskClient client, OrchestrationQuery query) : AsyncPageable<OrchestrationMetadata>
     {
         public override async IAsyncEnumerable<Page<OrchestrationMetadata>> AsPages(string? continuationToken = null, int? pageSizeHint = null)
@@ -388,16 +400,6 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
             await client.hub.EnsureStorageAsync();
             int pageSize = Math.Clamp(pageSizeHint ?? query.PageSize, 1, 1000);
             string? token = continuationToken ?? query.ContinuationToken;
-            if (query.Tags is { Count: > 0 } tags)
-            {
-                await foreach (var page in TaggedPagesAsync(tags, token, pageSize))
-                {
-                    yield return page;
-                }
-
-                yield break;
-            }
-
             string? filter = BuildFilter(query);
             await foreach (var page in client.Store.Instances.QueryAsync<TableEntity>(filter, pageSize).AsPages(token, pageSize))
             {
@@ -411,36 +413,6 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
             }
         }
 
-        private async IAsyncEnumerable<Page<OrchestrationMetadata>> TaggedPagesAsync(IReadOnlyDictionary<string, string> tags, string? token, int pageSize)
-        {
-            // Walk the index of the first tag; check every other filter on the instance rows.
-            var (firstKey, firstValue) = tags.First();
-            string pk = InstanceEntity.TagPartitionKey(firstKey, firstValue);
-            await foreach (var page in client.Store.Tags.QueryAsync<TableEntity>(e => e.PartitionKey == pk, pageSize).AsPages(token, pageSize))
-            {
-                var values = new List<OrchestrationMetadata>();
-                foreach (var indexRow in page.Values)
-                {
-                    var row = await client.Store.Instances.GetEntityIfExistsAsync<TableEntity>(indexRow.RowKey, string.Empty);
-                    if (row.HasValue && Matches(InstanceEntity.ToMetadata(row.Value!, false), query))
-                    {
-                        values.Add(await client.ToMetadataAsync(row.Value!, query.FetchInputsAndOutputs));
-                    }
-                }
-
-                yield return Page<OrchestrationMetadata>.FromValues(values, page.ContinuationToken, page.GetRawResponse());
-            }
-        }
-
-        private static bool Matches(OrchestrationMetadata m, OrchestrationQuery q) =>
-            (q.Name is null || m.Name == q.Name)
-            && (q.Statuses is null || !q.Statuses.Any() || q.Statuses.Contains(m.RuntimeStatus))
-            && (q.CreatedFrom is null || m.CreatedAt >= q.CreatedFrom)
-            && (q.CreatedTo is null || m.CreatedAt <= q.CreatedTo)
-            && (q.InstanceIdPrefix is null || m.InstanceId.StartsWith(q.InstanceIdPrefix, StringComparison.Ordinal))
-            && (q.CustomStatusPrefix is null || (m.SerializedCustomStatus?.StartsWith(q.CustomStatusPrefix, StringComparison.Ordinal) ?? false))
-            && (q.Tags is null || q.Tags.All(t => m.Tags.TryGetValue(t.Key, out var v) && v == t.Value));
-
         private static string? BuildFilter(OrchestrationQuery q)
         {
             var parts = new List<string>();
@@ -452,6 +424,11 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
             if (q.Statuses?.Distinct().ToList() is { Count: > 0 } statuses)
             {
                 parts.Add("(" + string.Join(" or ", statuses.Select(s => TableClient.CreateQueryFilter($"RuntimeStatus eq {s.ToString()}"))) + ")");
+            }
+
+            foreach (var (key, value) in q.Tags ?? new Dictionary<string, string>())
+            {
+                parts.Add(InstanceTags.ColumnName(key) + " eq " + TableClient.CreateQueryFilter($"{value}"));
             }
 
             if (q.CreatedFrom is { } from)

@@ -255,7 +255,18 @@ internal sealed class RuntimeActivityContext(string name, string instanceId, int
 /// <summary>Mapping between <see cref="InstanceState"/> and a row of the Instances table (the query projection).</summary>
 internal static class InstanceEntity
 {
-    public static TableEntity From(InstanceState s) => new(s.InstanceId, string.Empty)
+    public static TableEntity From(InstanceState s)
+    {
+        var row = Row(s);
+        foreach (var (key, value) in s.Tags)
+        {
+            row[InstanceTags.ColumnName(key)] = value; // searchable server-side, see InstanceTags
+        }
+
+        return row;
+    }
+
+    private static TableEntity Row(InstanceState s) => new(s.InstanceId, string.Empty)
     {
         ["Name"] = s.Name,
         ["Version"] = s.Version,

@@ -138,7 +138,10 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         {
             try
             {
-                await Partitions.ReleaseAllAsync(CancellationToken.None);
+                // Bounded: with storage down the SDK would retry for tens of seconds; unreleased leases simply expire.
+                using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                bound.CancelAfter(TimeSpan.FromSeconds(2));
+                await Partitions.ReleaseAllAsync(bound.Token);
             }
             catch (Exception ex)
             {

@@ -69,7 +69,14 @@ public sealed record InstanceDetail(
     JsonElement? CustomStatus,
     JsonElement? Input,
     JsonElement? Output,
-    TaskFailureDetails? Failure);
+    FailureSummary? Failure);
+
+/// <summary>Why an instance failed, without the stack trace (that stays in the service's logs: it shows server paths).</summary>
+public sealed record FailureSummary(string ErrorType, string ErrorMessage, FailureSummary? InnerFailure)
+{
+    public static FailureSummary? From(TaskFailureDetails? details)
+        => details is null ? null : new(details.ErrorType, details.ErrorMessage, From(details.InnerFailure));
+}
 
 public sealed record SearchResult(IReadOnlyList<InstanceSummary> Items, string? ContinuationToken);
 

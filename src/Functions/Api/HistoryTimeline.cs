@@ -116,8 +116,8 @@ public static class HistoryTimeline
             return string.Empty;
         }
 
-        // Neutralise spreadsheet formulas in user-provided text.
-        if (value[0] is '=' or '+' or '-' or '@')
+        // Neutralise spreadsheet formulas in user-provided text (OWASP CSV injection: = + - @ tab CR).
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
         {
             value = "'" + value;
         }

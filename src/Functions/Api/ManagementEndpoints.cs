@@ -125,8 +125,8 @@ public static class ManagementEndpoints
             token = null;
         }
 
-        var query = new OrchestrationQuery(from, to, statuses, top, showInput == true, token, string.IsNullOrEmpty(prefix) ? null : prefix);
-        var (page, next, error) = await WorkflowEndpoints.FirstPageAsync(client, query, token, top, cancellationToken);
+        var query = new OrchestrationQuery(from, to, statuses, top, showInput == true, null, string.IsNullOrEmpty(prefix) ? null : prefix);
+        var (page, next, error) = await WorkflowEndpoints.FirstPageAsync(client, query, context, token, top, cancellationToken);
         if (error is not null)
         {
             return error;

@@ -55,6 +55,11 @@ public static class Problems
     public static IResult Conflict(string detail, string detailZh, string rule, IDictionary<string, object?>? extra = null)
         => Result(409, "Conflict", detail, detailZh, null, rule, extra);
 
+    public const int StorageRetryAfterSeconds = 10;
+
+    public static ProblemDetails StorageUnavailable() => Create(503, "Service Unavailable",
+        "Storage is unavailable; nothing was changed. Try again later.", "存储服务暂不可用，本次请求未做任何更改，请稍后重试。", "storage", "storage-unavailable");
+
     public static IResult InstanceNotFound(string instanceId)
         => NotFound($"No workflow instance with id '{instanceId}' exists.", $"流程实例“{instanceId}”不存在。", "instanceId");
 }
@@ -73,9 +78,14 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             OrchestrationNotFoundException nf => Problems.Create(404, "Not Found", nf.Message, $"流程实例“{nf.InstanceId}”不存在。", "instanceId", "not-found"),
             OrchestrationAlreadyExistsException ae => Problems.Create(409, "Conflict", ae.Message, $"流程实例“{ae.InstanceId}”已存在。", "instanceId", "exists"),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => Problems.Create(499, "Client Closed Request", "The client went away.", "客户端已断开。"),
+            _ when StorageFailure.IsUnavailable(exception) => Problems.StorageUnavailable(),
             _ => Problems.Create(500, "Internal Server Error", "An unexpected error occurred; it has been logged.", "发生意外错误，已记录日志。"),
         };
-        if (problem.Status >= 500)
+        if (problem.Status == 503)
+        {
+            logger.LogWarning("Storage unavailable on {Method} {Path}: {Message}", context.Request.Method, context.Request.Path, exception.Message);
+        }
+        else if (problem.Status >= 500)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
         }
@@ -85,7 +95,36 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         }
 
         context.Response.StatusCode = problem.Status ?? 500;
+        if (problem.Status == 503)
+        {
+            context.Response.Headers.RetryAfter = Problems.StorageRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+}
+
+/// <summary>Recognises "storage cannot be reached" (connection refused, DNS, timeouts) behind the Azure SDK's wrappers.</summary>
+internal static class StorageFailure
+{
+    public static bool IsUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case Azure.RequestFailedException { Status: 0 }:
+                case Azure.RequestFailedException { Status: 503 or 502 or 504 }:
+                case HttpRequestException:
+                case System.Net.Sockets.SocketException:
+                case TimeoutException:
+                    return true;
+                case AggregateException aggregate when aggregate.InnerExceptions.Any(IsUnavailable):
+                    return true;
+            }
+        }
+
+        return false;
     }
 }
 
@@ -155,6 +194,11 @@ public static partial class StrictJson
 
     public static (object? Value, IResult? Error) Parse(ReadOnlySpan<byte> body, Type type)
     {
+        if (Governance.Functions.Api.JsonBodyRules.Check(body) is { } broken)
+        {
+            return (null, broken);
+        }
+
         object? value;
         try
         {

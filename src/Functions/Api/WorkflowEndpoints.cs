@@ -51,7 +51,7 @@ public static class WorkflowEndpoints
 
         api.MapGet("/notifications", NotificationsAsync).RequireAuthorization(Policies.Read)
             .WithName("Notifications").WithSummary("Reminders and escalations sent / 提醒与督办通知")
-            .ProducesProblem(400);
+            .Produces<IReadOnlyList<Governance.Workflows.Common.Notification>>().ProducesProblem(400);
 
         return app;
     }
@@ -67,9 +67,31 @@ public static class WorkflowEndpoints
             w.Events.Select(e => new CatalogEvent(e.Name, e.DisplayNameZh, e.DisplayNameEn, e.ResponsibleRole, Schema(e.PayloadType))).ToList())).ToList());
 
     internal static JsonNode Schema(Type type)
-        => StrictJson.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+        => StrictJson.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions
+        {
+            TreatNullObliviousAsNonNullable = true,
+            TransformSchemaNode = (_, node) => WithTextLimit(node),
+        });
 
-    /// <summary>Instance ids follow Durable's rules: 1–100 characters, none of / \ # ? or control characters.</summary>
+    /// <summary>Every text value has a documented maximum length (<see cref="JsonBodyRules.MaxTextLength"/>), also in the schemas.</summary>
+    private static JsonNode WithTextLimit(JsonNode node)
+    {
+        if (node is JsonObject o && !o.ContainsKey("maxLength") && !o.ContainsKey("enum")
+            && o["type"] is { } type && (type is JsonValue ? (string?)type == "string" : type.AsArray().Any(t => (string?)t == "string")))
+        {
+            o["maxLength"] = JsonBodyRules.MaxTextLength;
+        }
+
+        return node;
+    }
+
+    public const int MaxInstanceIdLength = 100;
+
+    /// <summary>
+    /// Instance ids must round-trip through the URLs the API hands out: 1–100 characters, none of / \ # ? or control
+    /// characters, no surrounding spaces, not "." or ".." (dot segments are normalised away) and not a fixed route
+    /// segment such as "catalog" (routes match it case-insensitively, so the instance would be shadowed).
+    /// </summary>
     internal static IResult? ValidateInstanceId(string? id, string field)
     {
         if (id is null)
@@ -77,7 +99,13 @@ public static class WorkflowEndpoints
             return null;
         }
 
-        if (id.Length is 0 or > 100 || id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)) || id.Trim() != id)
+        if (id is "." or ".." || string.Equals(id, "catalog", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.BadRequest($"'{field}' must not be '{id}': such an id cannot be addressed in a URL.",
+                $"“{field}”不能为“{id}”：该编号无法在网址中使用。", field, "instance-id");
+        }
+
+        if (id.Length is 0 or > MaxInstanceIdLength || id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)) || id.Trim() != id)
         {
             return Problems.BadRequest($"'{field}' must be 1-100 characters without / \\ # ? control characters or surrounding spaces.",
                 $"“{field}”须为 1-100 个字符，不能包含 / \\ # ? 、控制字符或首尾空格。", field, "instance-id");
@@ -116,6 +144,15 @@ public static class WorkflowEndpoints
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return Problems.BadRequest("The input was rejected: " + ex.Message, "输入无效：" + ex.Message, "body", "input");
+        }
+
+        // Names that become search tags (street, community, …) are checked before anything is written.
+        if (InstanceTags.Validate(tags) is { } badTag)
+        {
+            string field = badTag.Key ?? "body";
+            return Problems.BadRequest($"Field '{field}': {badTag.Reason}",
+                $"字段“{field}”用于检索，长度须为 1-{InstanceTags.MaxValueLength} 个字符且不含控制字符。", field, "max-length",
+                new Dictionary<string, object?> { ["maxLength"] = InstanceTags.MaxValueLength });
         }
 
         var logger = loggers.CreateLogger("Governance.Functions.Workflows");
@@ -200,7 +237,8 @@ public static class WorkflowEndpoints
             metadata.InstanceId, definition?.Name, metadata.Name, definition?.DisplayNameZh, definition?.DisplayNameEn, metadata.RuntimeStatus,
             metadata.CreatedAt, metadata.LastUpdatedAt, metadata.CompletedAt, status?.StepZh, status?.StepEn,
             Waiting(metadata, definition, status, time.GetUtcNow()), metadata.NextTimerDueAt, metadata.Tags,
-            Json.Element(metadata.SerializedCustomStatus), Json.Element(metadata.SerializedInput), Json.Element(metadata.SerializedOutput), metadata.FailureDetails));
+            Json.Element(metadata.SerializedCustomStatus), Json.Element(metadata.SerializedInput), Json.Element(metadata.SerializedOutput),
+            FailureSummary.From(metadata.FailureDetails)));
     }
 
     internal static IReadOnlyList<WaitingStep> Waiting(OrchestrationMetadata metadata, WorkflowDefinition? definition, WorkflowStatus? status, DateTimeOffset now)
@@ -250,12 +288,12 @@ public static class WorkflowEndpoints
         var tags = q.Where(kv => kv.Key.StartsWith("tag.", StringComparison.OrdinalIgnoreCase) && kv.Key.Length > 4)
             .ToDictionary(kv => kv.Key[4..], kv => kv.Value.ToString());
         string? token = q["continuationToken"].FirstOrDefault();
-        var query = new OrchestrationQuery(from, to, statuses, top, false, token)
+        var query = new OrchestrationQuery(from, to, statuses, top, false)
         {
             Name = orchestrator,
             Tags = tags.Count == 0 ? null : tags,
         };
-        var (page, next, error) = await FirstPageAsync(client, query, token, top, cancellationToken);
+        var (page, next, error) = await FirstPageAsync(client, query, context, token, top, cancellationToken);
         if (error is not null)
         {
             return error;
@@ -265,22 +303,34 @@ public static class WorkflowEndpoints
     }
 
     internal static async Task<(IReadOnlyList<OrchestrationMetadata> Items, string? Next, IResult? Error)> FirstPageAsync(
-        DurableTaskClient client, OrchestrationQuery query, string? token, int top, CancellationToken cancellationToken)
+        DurableTaskClient client, OrchestrationQuery query, HttpContext context, string? token, int top, CancellationToken cancellationToken)
     {
+        var tokens = context.RequestServices.GetRequiredService<ContinuationTokens>();
+        string? storageToken = null;
+        if (token is not null && !tokens.TryOpen(token, context.Request, out storageToken))
+        {
+            return ([], null, BadContinuationToken());
+        }
+
         try
         {
-            await foreach (var page in client.GetAllInstancesAsync(query).AsPages(token, top).WithCancellation(cancellationToken))
+            await foreach (var page in client.GetAllInstancesAsync(query with { ContinuationToken = storageToken }).AsPages(storageToken, top).WithCancellation(cancellationToken))
             {
-                return (page.Values, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken, null);
+                string? next = string.IsNullOrEmpty(page.ContinuationToken) ? null : tokens.Seal(page.ContinuationToken, context.Request);
+                return (page.Values, next, null);
             }
 
             return ([], null, null);
         }
-        catch (Exception ex) when (token is not null && ex is not OperationCanceledException)
+        catch (Exception ex) when (storageToken is not null && ex is not OperationCanceledException && !StorageFailure.IsUnavailable(ex))
         {
-            return ([], null, Problems.BadRequest("The continuation token is not valid: " + ex.Message, "续页标记无效。", "continuationToken", "continuation-token"));
+            return ([], null, BadContinuationToken());
         }
     }
+
+    private static IResult BadContinuationToken() => Problems.BadRequest(
+        "The continuation token is not valid: use the token from the previous page of the same listing, unchanged.",
+        "续页标记无效：请原样使用同一检索上一页返回的标记。", "continuationToken", "continuation-token");
 
     internal static InstanceSummary Summary(OrchestrationMetadata m, WorkflowDefinition? definition)
     {

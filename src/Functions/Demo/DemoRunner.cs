@@ -26,13 +26,17 @@ public static class DemoRunner
             string key = app.Configuration[GovernanceApp.DemoKeyConfig] ?? throw new InvalidOperationException("Demo key missing.");
             var time = app.Services.GetRequiredService<TimeProvider>();
             var scenarios = app.Services.GetServices<IDemoScenario>().ToList();
-            output.WriteLine($"Demo mode: {scenarios.Count} scenario(s) against {baseUrl}; simulated now {time.GetUtcNow():yyyy-MM-dd HH:mm} UTC.");
+            string hub = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DurableTaskOptions>>().Value.HubName;
+            output.WriteLine($"演示模式 / Demo mode: {scenarios.Count} scenario(s), task hub {hub} (demo only), simulated now {DemoClockText.Format(time.GetUtcNow())}.");
+            output.WriteLine("时间均为北京时间 (UTC+8) / all times are China Standard Time.");
             using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(2) };
             http.DefaultRequestHeaders.Add(FunctionKeyAuthenticationHandler.HeaderName, key);
+            var catalog = new Lazy<Task<List<CatalogEntry>>>(async () =>
+                await http.GetFromJsonAsync<List<CatalogEntry>>("api/workflows/catalog", DurableJson.Options, cancellationToken) ?? []);
             int failures = 0;
             foreach (var scenario in scenarios)
             {
-                var driver = new HttpDemoDriver(http, output, time);
+                var driver = new HttpDemoDriver(http, output, time, await catalog.Value);
                 output.WriteLine();
                 output.WriteLine($"=== {scenario.Name} ===");
                 try
@@ -70,8 +74,11 @@ public static class DemoRunner
 }
 
 /// <summary>IDemoDriver over the service's HTTP API.</summary>
-public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvider time) : IDemoDriver
+public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvider time, IReadOnlyList<CatalogEntry>? catalog = null) : IDemoDriver
 {
+    /// <summary>The Chinese name of the step each instance waited for, as the service described it.</summary>
+    private readonly Dictionary<(string InstanceId, string EventName), string> stepNames = [];
+
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Nulls are written: the API treats every constructor parameter as required, nullable ones included.</summary>
@@ -89,7 +96,8 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
         await EnsureAsync(response, $"start {workflowName}");
         var payload = await response.Content.ReadFromJsonAsync<CheckStatusPayload>(DurableJson.Options, cancellationToken);
         Track(payload!.Id);
-        Say($"[{Now}] started {workflowName} → {payload.Id}");
+        string process = catalog?.FirstOrDefault(c => c.Name == workflowName)?.DisplayNameZh ?? workflowName;
+        Say($"[{Now}] 启动“{process}” → {payload.Id}");
         return payload.Id;
     }
 
@@ -106,8 +114,16 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
                 continue;
             }
 
-            if (detail.WaitingFor.Any(w => w.EventName == eventName))
+            if (detail.WaitingFor.FirstOrDefault(w => w.EventName == eventName) is { } step)
             {
+                if (step.StepZh is { } name)
+                {
+                    lock (stepNames)
+                    {
+                        stepNames[(instanceId, eventName)] = name;
+                    }
+                }
+
                 return;
             }
 
@@ -137,7 +153,7 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
             }
 
             await EnsureAsync(response, $"submit {eventName} to {instanceId}");
-            Say($"[{Now}] {instanceId}: submitted {eventName}");
+            Say($"[{Now}] {instanceId}：提交“{StepName(instanceId, eventName)}”");
             return;
         }
     }
@@ -149,7 +165,13 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
             var detail = await GetAsync(instanceId, cancellationToken);
             if (detail.RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
             {
-                Say($"[{Now}] {instanceId}: {detail.RuntimeStatus}");
+                string outcome = detail.RuntimeStatus switch
+                {
+                    OrchestrationRuntimeStatus.Completed => "流程完成",
+                    OrchestrationRuntimeStatus.Failed => "流程失败",
+                    _ => "流程被终止",
+                };
+                Say($"[{Now}] {instanceId}：{outcome} ({detail.RuntimeStatus})");
                 return;
             }
 
@@ -188,11 +210,24 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
         output.WriteLine($"  Timeline of {instanceId}:");
         foreach (var e in timeline ?? [])
         {
-            output.WriteLine($"    {e.Timestamp:yyyy-MM-dd HH:mm}  {e.WhatZh} / {e.What}  ({e.By})");
+            output.WriteLine($"    {DemoClockText.Format(new DateTimeOffset(DateTime.SpecifyKind(e.Timestamp, DateTimeKind.Utc)))}  {e.WhatZh}  ({e.By})");
         }
     }
 
-    private string Now => time.GetUtcNow().ToString("yyyy-MM-dd HH:mm");
+    private string Now => DemoClockText.Format(time.GetUtcNow());
+
+    private string StepName(string instanceId, string eventName)
+    {
+        lock (stepNames)
+        {
+            if (stepNames.TryGetValue((instanceId, eventName), out string? name))
+            {
+                return name;
+            }
+        }
+
+        return catalog?.SelectMany(c => c.Events).FirstOrDefault(e => e.Name == eventName)?.DisplayNameZh ?? eventName;
+    }
 
     private async Task<InstanceDetail?> TryGetAsync(string instanceId, CancellationToken cancellationToken)
     {
@@ -217,4 +252,11 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
             throw new InvalidOperationException($"Could not {what}: {(int)response.StatusCode} {body}");
         }
     }
+}
+
+/// <summary>The demo tells its story in China Standard Time (UTC+8, no daylight saving).</summary>
+internal static class DemoClockText
+{
+    public static string Format(DateTimeOffset time)
+        => time.ToOffset(Governance.Domain.Calendar.ChinaTime.Offset).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }

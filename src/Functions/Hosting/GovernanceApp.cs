@@ -4,6 +4,7 @@ using Governance.Functions.Api;
 using Governance.Functions.Security;
 using Governance.Workflows.Catalog;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -35,6 +36,11 @@ public static class GovernanceApp
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Demo mode's task hub is the configured hub's name with this suffix (its own tables, queues and blobs).</summary>
+    public const string DemoHubSuffix = "Demo";
+
     /// <summary>In demo mode, a one-off staff key the demo driver uses (never printed).</summary>
     public const string DemoKeyConfig = "Governance:DemoKey";
 
@@ -55,6 +61,12 @@ public static class GovernanceApp
         appOptions.Configure?.Invoke(builder);
         if (appOptions.Demo)
         {
+            // The demo runs in its own task hub: its accelerated clock must never touch real instances' time.
+            string hub = (builder.Configuration["extensions:durableTask:hubName"] ?? "GovernanceHub") + DemoHubSuffix;
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["extensions:durableTask:hubName"] = hub });
+
+            // The demo's output is a story: no interleaved information logs (warnings and errors still show).
+            builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
             int index = builder.Configuration.GetSection("Auth:Keys").GetChildren().Count();
             string secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -87,6 +99,9 @@ public static class GovernanceApp
             return rate == 1 ? TimeProvider.System : new AcceleratedTimeProvider(TimeProvider.System, rate);
         });
 
+        // Shutdown is bounded whatever storage does (in-flight requests and the runtime's stop share these seconds).
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+
         var durable = services.AddDurableTask();
         services.AddOptions<DurableTaskOptions>().Configure<IOptions<ServiceSettings>>((o, s) => s.Value.ApplyTo(o));
         if (appOptions.RegisterWorkflows)
@@ -109,13 +124,21 @@ public static class GovernanceApp
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
             if (!c.ProblemDetails.Extensions.ContainsKey("detailZh"))
             {
-                c.ProblemDetails.Extensions["detailZh"] = c.ProblemDetails.Status switch
+                // Framework-generated problems (routing, status code pages) get both languages too.
+                var (detail, detailZh) = c.ProblemDetails.Status switch
                 {
-                    404 => "找不到该资源。",
-                    405 => "不支持该请求方法。",
-                    415 => "不支持的内容类型。",
-                    _ => "请求失败。",
+                    404 => ("No such resource.", "找不到该资源。"),
+                    405 => ("This method is not allowed here.", "不支持该请求方法。"),
+                    415 => ("Unsupported content type: send a JSON body with the header Content-Type: application/json.", "不支持的内容类型：请求体须为 JSON，并设置 Content-Type: application/json。"),
+                    _ => ("The request failed.", "请求失败。"),
                 };
+                c.ProblemDetails.Detail ??= detail;
+                c.ProblemDetails.Extensions["detailZh"] = detailZh;
+                if (c.ProblemDetails.Status == 415)
+                {
+                    c.ProblemDetails.Extensions["field"] = "Content-Type";
+                    c.ProblemDetails.Extensions["rule"] = "content-type";
+                }
             }
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -132,7 +155,9 @@ public static class GovernanceApp
             .AddPolicy(Policies.Write, p => p.RequireAuthenticatedUser().RequireRole(Roles.Staff, Roles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(Roles.All).Build());
-        services.AddOpenApi(o => o.AddDocumentTransformer<KeySecurityTransformer>());
+        services.AddDataProtection();
+        services.AddSingleton<ContinuationTokens>();
+        services.AddOpenApi(o => o.AddDocumentTransformer<KeySecurityTransformer>().AddOperationTransformer<OpenApiCatalogSchemas>());
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", HealthStatus.Unhealthy, ["storage"]);
 
         var app = builder.Build();
@@ -146,18 +171,7 @@ public static class GovernanceApp
         app.UseAuthorization();
 
         app.MapOpenApi().AllowAnonymous();
-        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
-        {
-            ResponseWriter = async (ctx, report) =>
-            {
-                ctx.Response.ContentType = "application/json; charset=utf-8";
-                await JsonSerializer.SerializeAsync(ctx.Response.Body, new
-                {
-                    status = report.Status.ToString(),
-                    checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
-                });
-            },
-        }).AllowAnonymous();
+        app.MapHealth();
         app.MapWorkflowApi();
         app.MapManagementApi();
         return app;
