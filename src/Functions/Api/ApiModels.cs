@@ -35,7 +35,8 @@ public sealed record WaitingStep(
     DateTimeOffset? DueAt,
     bool Overdue,
     int? EscalationLevel,
-    string? EscalationLevelName);
+    string? EscalationLevelName,
+    ProvisionalDueDate? Provisional = null);
 
 public sealed record InstanceSummary(
     string InstanceId,
@@ -88,7 +89,8 @@ public sealed record InboxItem(
     bool Awaited,
     string? Street,
     string? Community,
-    string SubmitUri);
+    string SubmitUri,
+    ProvisionalDueDate? Provisional = null);
 
 public sealed record EventAccepted(string InstanceId, string EventName, string By, DateTimeOffset AcceptedAt);
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Governance.Durable;
+using System.Text.Json;
 using Governance.Workflows.Catalog;
+using Governance.Workflows.Common;
 
 namespace Governance.Functions.Api;
 
@@ -26,6 +28,9 @@ public static class HistoryTimeline
                     $"启动流程：{definition?.DisplayNameZh ?? s.Name}", by, s.Input),
                 EventRaisedEvent r => Raised(r, definition, by),
                 TaskScheduledEvent t => Remember(scheduled, t.EventId, t.Name, null),
+                TaskCompletedEvent t when Name(scheduled, t.TaskScheduledId) == nameof(PlanHumanStepActivity) && Plan(t.Result) is { } plan =>
+                    new(e.Timestamp, e.EventType, $"Due date set: {plan.DueDate:yyyy-MM-dd}{plan.Provisional?.SuffixEn}",
+                        $"确定期限：{plan.DueDate:yyyy-MM-dd}{plan.Provisional?.SuffixZh}", by, t.Result),
                 TaskCompletedEvent t => new(e.Timestamp, e.EventType, $"Task {Name(scheduled, t.TaskScheduledId)} done", $"任务完成：{Name(scheduled, t.TaskScheduledId)}", by, t.Result),
                 TaskFailedEvent t => new(e.Timestamp, e.EventType, $"Task {Name(scheduled, t.TaskScheduledId)} failed", $"任务失败：{Name(scheduled, t.TaskScheduledId)}", by, t.Failure.ToString()),
                 TimerCreatedEvent t => new(e.Timestamp, e.EventType, $"Waiting until {t.FireAt:u}", $"等待至 {t.FireAt:yyyy-MM-dd HH:mm}（UTC）", by, null),
@@ -56,6 +61,18 @@ public static class HistoryTimeline
         }
 
         return list;
+    }
+
+    private static HumanStepPlan? Plan(string? result)
+    {
+        try
+        {
+            return result is null ? null : JsonSerializer.Deserialize<HumanStepPlan>(result, DurableJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null; // an unreadable result is still shown raw as "Task … done"
+        }
     }
 
     private static TimelineEntry Raised(EventRaisedEvent r, WorkflowDefinition? definition, string by)

@@ -212,7 +212,7 @@ public static class WorkflowEndpoints
             var open = status?.OpenSteps.FirstOrDefault(s => s.EventName == e);
             var def = definition?.Events.FirstOrDefault(d => d.Name == e);
             return new WaitingStep(e, open?.StepZh ?? def?.DisplayNameZh, open?.StepEn ?? def?.DisplayNameEn, open?.ResponsibleRole ?? def?.ResponsibleRole,
-                open?.DueDate, open?.DueAt, open is not null && open.DueAt < now, open?.EscalationLevel, open?.EscalationLevelName);
+                open?.DueDate, open?.DueAt, open is not null && open.DueAt < now, open?.EscalationLevel, open?.EscalationLevelName, open?.Provisional);
         }).ToList();
 
     private static async Task<IResult> RaiseEventAsync(
@@ -462,7 +462,7 @@ public static class WorkflowEndpoints
                 items.Add(new InboxItem(m.InstanceId, definition?.Name, definition?.DisplayNameZh, step.EventName, step.StepZh, step.StepEn, step.ResponsibleRole,
                     step.DueDate, step.DueAt, isOverdue, step.EscalationLevel, step.EscalationLevelName, m.WaitingForEvents.Contains(step.EventName),
                     m.Tags.GetValueOrDefault("street"), m.Tags.GetValueOrDefault("community"),
-                    $"/api/workflows/{Uri.EscapeDataString(m.InstanceId)}/events/{Uri.EscapeDataString(step.EventName)}"));
+                    $"/api/workflows/{Uri.EscapeDataString(m.InstanceId)}/events/{Uri.EscapeDataString(step.EventName)}", step.Provisional));
             }
         }
 

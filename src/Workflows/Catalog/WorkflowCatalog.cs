@@ -38,7 +38,7 @@ public interface IWorkflowCatalog
 /// </summary>
 public sealed record WorkflowStatus(string StepZh, string StepEn, IReadOnlyList<OpenStep> OpenSteps);
 
-/// <summary>A human step the instance is waiting for.</summary>
+/// <summary>A human step the instance is waiting for; <see cref="Provisional"/> is set when its due date may still move.</summary>
 public sealed record OpenStep(
     string EventName,
     string StepZh,
@@ -47,4 +47,5 @@ public sealed record OpenStep(
     DateOnly DueDate,
     DateTimeOffset DueAt,
     int EscalationLevel,
-    string EscalationLevelName);
+    string EscalationLevelName,
+    ProvisionalDueDate? Provisional = null);

@@ -2,6 +2,7 @@ using Governance.Domain;
 using Governance.Domain.Calendar;
 using Governance.Durable;
 using Governance.Workflows.Catalog;
+using Microsoft.Extensions.Logging;
 
 namespace Governance.Workflows.Common;
 
@@ -24,17 +25,33 @@ public sealed record HumanStepSpec(
 /// <summary>Input of <see cref="PlanHumanStepActivity"/>.</summary>
 public sealed record PlanHumanStepRequest(DateOnly From, int? DueInWorkingDays, DateOnly? DueOn, EscalationOffsets? Escalation);
 
-/// <summary>A step's due date and its dated reminders and escalations, computed once and kept in history.</summary>
-public sealed record HumanStepPlan(DateOnly DueDate, DateTimeOffset DueAt, IReadOnlyList<ScheduledNotice> Notices, IReadOnlyList<int> MissingCalendarYears);
+/// <summary>
+/// A step's due date and its dated reminders and escalations, computed once and kept in history.
+/// <see cref="MissingCalendarYears"/>: years the dates were counted in without a holiday notice (provisional).
+/// </summary>
+public sealed record HumanStepPlan(DateOnly DueDate, DateTimeOffset DueAt, IReadOnlyList<ScheduledNotice> Notices, IReadOnlyList<int> MissingCalendarYears)
+{
+    /// <summary>The provisional marker to show with the due date, or null when every year involved has its notice.</summary>
+    public ProvisionalDueDate? Provisional => ProvisionalDueDate.For(MissingCalendarYears);
+}
 
 /// <summary>
 /// Computes due dates with the working-day calendar. It is an activity, not orchestrator code, because the calendar
 /// is configuration that may change (next year's holidays are added each autumn) while instances are running:
 /// the result recorded in history keeps replay deterministic.
 /// </summary>
-public sealed class PlanHumanStepActivity(WorkingDayCalendar calendar) : TaskActivity<PlanHumanStepRequest, HumanStepPlan>
+public sealed class PlanHumanStepActivity(WorkingDayCalendar calendar, ILogger<PlanHumanStepActivity> logger) : TaskActivity<PlanHumanStepRequest, HumanStepPlan>
 {
-    public override Task<HumanStepPlan> RunAsync(TaskActivityContext context, PlanHumanStepRequest input) => Task.FromResult(Plan(calendar, input));
+    public override Task<HumanStepPlan> RunAsync(TaskActivityContext context, PlanHumanStepRequest input)
+    {
+        var plan = Plan(calendar, input);
+        if (plan.Provisional is { } provisional)
+        {
+            logger.LogWarning("Instance {InstanceId}: due date {DueDate:yyyy-MM-dd} is {Provisional}.", context.InstanceId, plan.DueDate, provisional.Note);
+        }
+
+        return Task.FromResult(plan);
+    }
 
     public static HumanStepPlan Plan(WorkingDayCalendar calendar, PlanHumanStepRequest input)
     {
@@ -73,7 +90,7 @@ public static class HumanStep
             new PlanHumanStepRequest(spec.CountFrom ?? tracker.Today, spec.DueInWorkingDays, spec.DueOn, spec.Escalation ?? tracker.Escalation));
         tracker.Step(spec.StepZh, spec.StepEn);
         tracker.Open(new OpenStep(spec.EventName, spec.StepZh, spec.StepEn, spec.ResponsibleRole, plan.DueDate, plan.DueAt,
-            (int)EscalationLevel.None, EscalationLevel.None.ToEnglish()));
+            (int)EscalationLevel.None, EscalationLevel.None.ToEnglish(), plan.Provisional));
 
         // Notices whose time has passed (e.g. a due date given in the past) are skipped rather than sent in a burst.
         var pending = new Queue<ScheduledNotice>(plan.Notices.Where(n => NoticeUtc(n) > tracker.UtcNow));
@@ -106,26 +123,28 @@ public static class HumanStep
             }
 
             var notice = pending.Dequeue();
-            await SendNoticeAsync(tracker, spec, occurrence, plan.DueDate, notice);
+            await SendNoticeAsync(tracker, spec, occurrence, plan, notice);
         }
     }
 
-    private static async Task SendNoticeAsync(ProcessTracker tracker, HumanStepSpec spec, int occurrence, DateOnly due, ScheduledNotice notice)
+    private static async Task SendNoticeAsync(ProcessTracker tracker, HumanStepSpec spec, int occurrence, HumanStepPlan plan, ScheduledNotice notice)
     {
         string id = $"{spec.EventName}.{occurrence}.{notice.Kind}.{notice.WorkingDaysFromDue}";
+        DateOnly due = plan.DueDate;
+        string zh = plan.Provisional?.SuffixZh ?? string.Empty, en = plan.Provisional?.SuffixEn ?? string.Empty;
         if (notice.Kind == NoticeKind.Reminder)
         {
             await tracker.NotifyAsync(id, NotificationKinds.Reminder, spec.EventName, spec.StepZh, spec.StepEn, spec.ResponsibleRole,
                 EscalationLevel.None, due,
-                $"提醒:“{spec.StepZh}”将于{due:yyyy-MM-dd}到期。", $"Reminder: '{spec.StepEn}' is due on {due:yyyy-MM-dd}.");
+                $"提醒:“{spec.StepZh}”将于{due:yyyy-MM-dd}到期{zh}。", $"Reminder: '{spec.StepEn}' is due on {due:yyyy-MM-dd}{en}.");
             return;
         }
 
         tracker.Escalate(spec.EventName, notice.Level);
         await tracker.NotifyAsync(id, NotificationKinds.Escalation, spec.EventName, spec.StepZh, spec.StepEn, RecipientOf(notice.Level, spec.ResponsibleRole),
             notice.Level, due,
-            $"逾期{notice.WorkingDaysFromDue}个工作日,升级至{notice.Level.ToChinese()}:“{spec.StepZh}”应于{due:yyyy-MM-dd}完成(责任方:{spec.ResponsibleRole})。",
-            $"Overdue by {notice.WorkingDaysFromDue} working days, escalated to {notice.Level.ToEnglish()}: '{spec.StepEn}' was due on {due:yyyy-MM-dd} (responsible: {spec.ResponsibleRole}).");
+            $"逾期{notice.WorkingDaysFromDue}个工作日,升级至{notice.Level.ToChinese()}:“{spec.StepZh}”应于{due:yyyy-MM-dd}{zh}完成(责任方:{spec.ResponsibleRole})。",
+            $"Overdue by {notice.WorkingDaysFromDue} working days, escalated to {notice.Level.ToEnglish()}: '{spec.StepEn}' was due on {due:yyyy-MM-dd}{en} (responsible: {spec.ResponsibleRole}).");
     }
 
     /// <summary>Who receives an escalation: the responsible role's supervisor, then the street office, then the district.</summary>
