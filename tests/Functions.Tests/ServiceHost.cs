@@ -67,9 +67,19 @@ public sealed class ServiceHost : IAsyncDisposable
             },
         });
 
-    public static async Task<ServiceHost> StartAsync(string connectionString, string hubName, Action<IServiceCollection>? services = null)
+    public static Task<ServiceHost> StartAsync(string connectionString, string hubName, Action<IServiceCollection>? services = null)
+        => StartAsync(Build(Settings(connectionString, hubName), services));
+
+    /// <summary>The service with the real governance workflows (catalog, orchestrators) and <paramref name="settings"/>.</summary>
+    public static Task<ServiceHost> StartWithWorkflowsAsync(IDictionary<string, string?> settings)
+        => StartAsync(GovernanceApp.Build([], new GovernanceAppOptions
+        {
+            UseLocalSettings = false,
+            Configure = b => b.Configuration.AddInMemoryCollection(settings),
+        }));
+
+    private static async Task<ServiceHost> StartAsync(WebApplication app)
     {
-        var app = Build(Settings(connectionString, hubName), services);
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ServiceHost(app, new Uri(address));
