@@ -136,7 +136,7 @@ public static class HumanStep
         {
             await tracker.NotifyAsync(id, NotificationKinds.Reminder, spec.EventName, spec.StepZh, spec.StepEn, spec.ResponsibleRole,
                 EscalationLevel.None, due,
-                $"提醒:“{spec.StepZh}”将于{due:yyyy-MM-dd}到期{zh}。", $"Reminder: '{spec.StepEn}' is due on {due:yyyy-MM-dd}{en}.");
+                $"提醒:“{spec.StepZh}”将于{due:yyyy-MM-dd}{zh}到期。", $"Reminder: '{spec.StepEn}' is due on {due:yyyy-MM-dd}{en}.");
             return;
         }
 
