@@ -36,10 +36,12 @@ public sealed class TimeAndCalendarTests(ServiceFixture fixture)
         // Wednesday 3 February 2027: no 2027 notice, so the provisional year (春节 5–10 February with 补假) counts.
         settings["governance:clockStart"] = "2027-02-03T10:00:00+08:00";
         DateTimeOffset reached;
+        string p2027;
         await using (var host = await ServiceHost.StartWithWorkflowsAsync(settings))
         {
             var staff = host.Client("staff");
             var step = await StartProjectAsync(staff, "p2027", 2027);
+            p2027 = (string)step.Parent!.Parent!["instanceId"]!;
             Assert.Equal("2027-02-12", (string?)step["dueDate"]);
             AssertProvisional2027(step["provisional"]);
 
@@ -60,14 +62,42 @@ public sealed class TimeAndCalendarTests(ServiceFixture fixture)
         }
 
         // An earlier clockStart does not send the clock back: it continues where the previous run stopped.
+        // The 2027 notice is now in the holidays file: the waiting 2027 step is re-planned, on the record.
         settings["governance:clockStart"] = "2026-02-13T10:00:00+08:00";
-        await using (var host = await ServiceHost.StartWithWorkflowsAsync(settings))
+        string holidays = Path.GetTempFileName();
+        await File.WriteAllTextAsync(holidays, Notice2027);
+        settings["governance:calendar:holidaysFile"] = holidays;
+        try
         {
+            await using var host = await ServiceHost.StartWithWorkflowsAsync(settings);
             var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
             Assert.True(now >= reached, $"the clock went back from {reached:o} to {now:o}");
             Assert.Contains("where the previous run stopped", (string?)(await HealthAsync(host))["checks"]!["clock"]!["description"]);
+
+            var staff = host.Client("staff");
+            var status = await Http.EventuallyAsync(
+                async () => await (await staff.GetAsync($"/api/workflows/{p2027}")).ReadJsonAsync(),
+                n => (string?)n["waitingFor"]?.AsArray().Single(w => (string?)w!["eventName"] == FirstStep)!["dueDate"] == "2027-02-15",
+                "the 2027 step to be re-planned");
+            Assert.Null(status["waitingFor"]!.AsArray().Single()!["provisional"]);
+            using var history = await staff.GetAsync($"/api/workflows/{p2027}/history");
+            var timeline = (await history.ReadJsonAsync()).AsArray();
+            Assert.Contains(timeline, e => (string?)e!["what"] == "Due date of 'Needs survey' moved from 2027-02-12 to 2027-02-15 after the 2027 holiday notice.");
+            Assert.Contains(timeline, e => (string?)e!["whatZh"] == "“需求调查”期限因2027年节假日安排通知由2027-02-12调整为2027-02-15。");
+            Assert.Equal("Healthy", (string?)(await HealthAsync(host))["checks"]!["calendar"]!["status"]);
+        }
+        finally
+        {
+            File.Delete(holidays);
         }
     }
+
+    // Test data, not the real 2027 notice: 春节 5–11 February without 调休.
+    private const string Notice2027 = """
+        { "years": [ { "year": 2027, "source": "test data, not the real 2027 notice",
+          "holidays": [ { "name": "春节", "nameEn": "Spring Festival", "from": "2027-02-05", "to": "2027-02-11" } ],
+          "makeUpWorkdays": [] } ] }
+        """;
 
     private static void AssertProvisional2027(JsonNode? provisional)
     {
@@ -84,6 +114,7 @@ public sealed class TimeAndCalendarTests(ServiceFixture fixture)
             Http.Json(new { street = "清源街道", community = "金华里社区", year, projectName = "新居民之家", perProjectCap = 12000 }));
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         var status = await Http.WaitForStepAsync(staff, id, FirstStep);
+        Assert.Single(status["waitingFor"]!.AsArray()); // the internal calendar event is not shown as a step
         return status["waitingFor"]!.AsArray().Single(w => (string?)w!["eventName"] == FirstStep)!;
     }
 

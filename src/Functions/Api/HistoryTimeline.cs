@@ -27,7 +27,7 @@ public static class HistoryTimeline
                     $"Started {definition?.DisplayNameEn ?? s.Name}{(s.Generation > 0 ? $" (generation {s.Generation})" : string.Empty)}",
                     $"启动流程：{definition?.DisplayNameZh ?? s.Name}", by, s.Input),
                 EventRaisedEvent r => Raised(r, definition, by),
-                TaskScheduledEvent t => Remember(scheduled, t.EventId, t.Name, null),
+                TaskScheduledEvent t => Remember(scheduled, t.EventId, t.Name, Replanned(t, by)),
                 TaskCompletedEvent t when Name(scheduled, t.TaskScheduledId) == nameof(PlanHumanStepActivity) && Plan(t.Result) is { } plan =>
                     new(e.Timestamp, e.EventType, $"Due date set: {plan.DueDate:yyyy-MM-dd}{plan.Provisional?.SuffixEn}",
                         $"确定期限：{plan.DueDate:yyyy-MM-dd}{plan.Provisional?.SuffixZh}", by, t.Result),
@@ -75,8 +75,37 @@ public static class HistoryTimeline
         }
     }
 
+    /// <summary>"Due date moved from … to … after the 2027 holiday notice", from the notice the step recorded.</summary>
+    private static TimelineEntry? Replanned(TaskScheduledEvent t, string by)
+    {
+        if (t.Name != nameof(RecordNotificationActivity) || t.Input is null || !t.Input.Contains(NotificationKinds.DueDateReplanned, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            var notice = JsonSerializer.Deserialize<Notification>(t.Input, DurableJson.Options);
+            return notice?.Kind == NotificationKinds.DueDateReplanned
+                ? new(t.Timestamp, t.EventType, notice.MessageEn, notice.MessageZh, by, null)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static TimelineEntry Raised(EventRaisedEvent r, WorkflowDefinition? definition, string by)
     {
+        if (CalendarChanged.IsCalendarEvent(r.Name))
+        {
+            string stepName = r.Name[CalendarChanged.EventPrefix.Length..];
+            var stepDefinition = definition?.Events.FirstOrDefault(d => d.Name == stepName);
+            string stepEn = stepDefinition?.DisplayNameEn ?? stepName, stepZh = stepDefinition?.DisplayNameZh ?? stepName;
+            return new(r.Timestamp, r.EventType, $"Holiday notice loaded: re-planning '{stepEn}'", $"节假日安排通知已载入：重新计算“{stepZh}”期限", by, r.Input);
+        }
+
         var step = definition?.Events.FirstOrDefault(d => d.Name == r.Name);
         return new(r.Timestamp, r.EventType, $"Step submitted: {step?.DisplayNameEn ?? r.Name}", $"提交步骤：{step?.DisplayNameZh ?? r.Name}", by, r.Input);
     }

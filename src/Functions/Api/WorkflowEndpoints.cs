@@ -8,6 +8,7 @@ using Governance.Durable;
 using Governance.Functions.Hosting;
 using Governance.Functions.Security;
 using Governance.Workflows.Catalog;
+using Governance.Workflows.Common;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Governance.Functions.Api;
@@ -207,7 +208,7 @@ public static class WorkflowEndpoints
     }
 
     internal static IReadOnlyList<WaitingStep> Waiting(OrchestrationMetadata metadata, WorkflowDefinition? definition, WorkflowStatus? status, DateTimeOffset now)
-        => metadata.WaitingForEvents.Select(e =>
+        => metadata.WaitingForEvents.Where(e => !CalendarChanged.IsCalendarEvent(e)).Select(e =>
         {
             var open = status?.OpenSteps.FirstOrDefault(s => s.EventName == e);
             var def = definition?.Events.FirstOrDefault(d => d.Name == e);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Governance.Workflows.Catalog;
 
 /// <summary>
@@ -23,9 +25,11 @@ public sealed record ProvisionalDueDate(IReadOnlyList<int> Years, string Note, s
     }
 
     /// <summary>" (provisional: …)" to append to an English message.</summary>
+    [JsonIgnore]
     public string SuffixEn => $" ({Note})";
 
     /// <summary>"（暂定：…）" to append to a Chinese message.</summary>
+    [JsonIgnore]
     public string SuffixZh => $"（{NoteZh}）";
 
     private static string JoinEn(int[] years) => string.Join(", ", years[..^1]) + " and " + years[^1];

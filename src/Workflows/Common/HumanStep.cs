@@ -32,6 +32,7 @@ public sealed record PlanHumanStepRequest(DateOnly From, int? DueInWorkingDays, 
 public sealed record HumanStepPlan(DateOnly DueDate, DateTimeOffset DueAt, IReadOnlyList<ScheduledNotice> Notices, IReadOnlyList<int> MissingCalendarYears)
 {
     /// <summary>The provisional marker to show with the due date, or null when every year involved has its notice.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public ProvisionalDueDate? Provisional => ProvisionalDueDate.For(MissingCalendarYears);
 }
 
@@ -86,8 +87,8 @@ public static class HumanStep
     {
         var ctx = tracker.Context;
         int occurrence = tracker.NextOccurrence(spec.EventName);
-        var plan = await ctx.CallActivityAsync<HumanStepPlan>(nameof(PlanHumanStepActivity),
-            new PlanHumanStepRequest(spec.CountFrom ?? tracker.Today, spec.DueInWorkingDays, spec.DueOn, spec.Escalation ?? tracker.Escalation));
+        var request = new PlanHumanStepRequest(spec.CountFrom ?? tracker.Today, spec.DueInWorkingDays, spec.DueOn, spec.Escalation ?? tracker.Escalation);
+        var plan = await ctx.CallActivityAsync<HumanStepPlan>(nameof(PlanHumanStepActivity), request);
         tracker.Step(spec.StepZh, spec.StepEn);
         tracker.Open(new OpenStep(spec.EventName, spec.StepZh, spec.StepEn, spec.ResponsibleRole, plan.DueDate, plan.DueAt,
             (int)EscalationLevel.None, EscalationLevel.None.ToEnglish(), plan.Provisional));
@@ -95,12 +96,14 @@ public static class HumanStep
         // Notices whose time has passed (e.g. a due date given in the past) are skipped rather than sent in a burst.
         var pending = new Queue<ScheduledNotice>(plan.Notices.Where(n => NoticeUtc(n) > tracker.UtcNow));
         Task<T> eventTask = ctx.WaitForExternalEvent<T>(spec.EventName);
-        int rejections = 0;
+        using var calendarWatch = new CalendarWatch(ctx, spec.EventName);
+        Task<CalendarChanged>? calendarChanged = calendarWatch.WaitIfProvisional(plan);
+        int rejections = 0, replans = 0;
         while (true)
         {
             using var timerCancellation = new CancellationTokenSource();
             Task? timer = pending.Count > 0 ? ctx.CreateTimer(NoticeUtc(pending.Peek()), timerCancellation.Token) : null;
-            Task winner = timer is null ? await Task.WhenAny(eventTask) : await Task.WhenAny(eventTask, timer);
+            Task winner = await Task.WhenAny(new Task?[] { eventTask, timer, calendarChanged }.OfType<Task>());
             if (winner == eventTask)
             {
                 timerCancellation.Cancel(); // the losing timer must not keep the instance alive
@@ -108,6 +111,7 @@ public static class HumanStep
                 try
                 {
                     TResult result = accept(payload);
+                    calendarWatch.Cancel();
                     tracker.Close(spec.EventName);
                     return result;
                 }
@@ -122,14 +126,45 @@ public static class HumanStep
                 }
             }
 
+            if (winner == calendarChanged)
+            {
+                // A holiday notice this plan depended on is loaded: plan again (an activity, so replay sees the same plan).
+                timerCancellation.Cancel();
+                await calendarChanged;
+                replans++;
+                var previous = plan;
+                plan = await ctx.CallActivityAsync<HumanStepPlan>(nameof(PlanHumanStepActivity), request);
+                tracker.Replan(spec.EventName, plan.DueDate, plan.DueAt, plan.Provisional);
+                await NotifyReplannedAsync(tracker, spec, $"{spec.EventName}.{occurrence}.replanned.{replans}", previous, plan);
+                pending = new Queue<ScheduledNotice>(plan.Notices.Where(n => NoticeUtc(n) > tracker.UtcNow));
+                calendarChanged = calendarWatch.WaitIfProvisional(plan);
+                continue;
+            }
+
             var notice = pending.Dequeue();
-            await SendNoticeAsync(tracker, spec, occurrence, plan, notice);
+            await SendNoticeAsync(tracker, spec, replans == 0 ? $"{occurrence}" : $"{occurrence}.r{replans}", plan, notice);
         }
     }
 
-    private static async Task SendNoticeAsync(ProcessTracker tracker, HumanStepSpec spec, int occurrence, HumanStepPlan plan, ScheduledNotice notice)
+    private static Task NotifyReplannedAsync(ProcessTracker tracker, HumanStepSpec spec, string noticeId, HumanStepPlan previous, HumanStepPlan plan)
     {
-        string id = $"{spec.EventName}.{occurrence}.{notice.Kind}.{notice.WorkingDaysFromDue}";
+        var loaded = previous.MissingCalendarYears.Except(plan.MissingCalendarYears).Order().ToList();
+        string yearsEn = loaded.Count == 0 ? "a holiday calendar change" : $"the {string.Join(" and ", loaded)} holiday notice{(loaded.Count > 1 ? "s" : string.Empty)}";
+        string yearsZh = loaded.Count == 0 ? "节假日安排变化" : $"{string.Join("、", loaded.Select(y => $"{y}年"))}节假日安排通知";
+        string stillEn = plan.Provisional?.SuffixEn ?? string.Empty, stillZh = plan.Provisional?.SuffixZh ?? string.Empty;
+        (string zh, string en) = plan.DueDate == previous.DueDate
+            ? ($"“{spec.StepZh}”期限经{yearsZh}确认为{plan.DueDate:yyyy-MM-dd}{stillZh}。",
+               $"Due date of '{spec.StepEn}' stays {plan.DueDate:yyyy-MM-dd}{stillEn} after {yearsEn}.")
+            : ($"“{spec.StepZh}”期限因{yearsZh}由{previous.DueDate:yyyy-MM-dd}调整为{plan.DueDate:yyyy-MM-dd}{stillZh}。",
+               $"Due date of '{spec.StepEn}' moved from {previous.DueDate:yyyy-MM-dd} to {plan.DueDate:yyyy-MM-dd}{stillEn} after {yearsEn}.");
+        return tracker.NotifyAsync(noticeId, NotificationKinds.DueDateReplanned, spec.EventName, spec.StepZh, spec.StepEn, spec.ResponsibleRole,
+            EscalationLevel.None, plan.DueDate, zh, en);
+    }
+
+    /// <param name="round">The step's occurrence, plus ".r{n}" after its n-th re-plan, so a re-planned notice has its own id.</param>
+    private static async Task SendNoticeAsync(ProcessTracker tracker, HumanStepSpec spec, string round, HumanStepPlan plan, ScheduledNotice notice)
+    {
+        string id = $"{spec.EventName}.{round}.{notice.Kind}.{notice.WorkingDaysFromDue}";
         DateOnly due = plan.DueDate;
         string zh = plan.Provisional?.SuffixZh ?? string.Empty, en = plan.Provisional?.SuffixEn ?? string.Empty;
         if (notice.Kind == NoticeKind.Reminder)
@@ -157,6 +192,36 @@ public static class HumanStep
     };
 
     internal static DateTime NoticeUtc(ScheduledNotice notice) => ChinaTime.At(notice.Date, NoticeTime).UtcDateTime;
+}
+
+/// <summary>
+/// A step's wait for <see cref="CalendarChanged"/>, only while its plan is provisional; cancelled when the step closes
+/// so a finished step does not keep waiting for it.
+/// </summary>
+internal sealed class CalendarWatch(TaskOrchestrationContext context, string stepEventName) : IDisposable
+{
+    private CancellationTokenSource? cancellation;
+
+    public Task<CalendarChanged>? WaitIfProvisional(HumanStepPlan plan)
+    {
+        Cancel();
+        if (plan.Provisional is null)
+        {
+            return null;
+        }
+
+        cancellation = new CancellationTokenSource();
+        return context.WaitForExternalEvent<CalendarChanged>(CalendarChanged.EventNameFor(stepEventName), cancellation.Token);
+    }
+
+    public void Cancel()
+    {
+        cancellation?.Cancel();
+        cancellation?.Dispose();
+        cancellation = null;
+    }
+
+    public void Dispose() => Cancel();
 }
 
 /// <summary>Responsible roles named in the catalog (who submits which event).</summary>
