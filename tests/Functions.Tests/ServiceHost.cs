@@ -67,6 +67,10 @@ public sealed class ServiceHost : IAsyncDisposable
             },
         });
 
+    /// <summary>A service running the real governance processes (community projects...) instead of the test process.</summary>
+    public static Task<ServiceHost> StartGovernanceAsync(string connectionString, string hubName)
+        => StartWithWorkflowsAsync(Settings(connectionString, hubName));
+
     public static Task<ServiceHost> StartAsync(string connectionString, string hubName, Action<IServiceCollection>? services = null)
         => StartAsync(Build(Settings(connectionString, hubName), services));
 
@@ -75,6 +79,7 @@ public sealed class ServiceHost : IAsyncDisposable
         => StartAsync(GovernanceApp.Build([], new GovernanceAppOptions
         {
             UseLocalSettings = false,
+            RegisterWorkflows = true,
             Configure = b => b.Configuration.AddInMemoryCollection(settings),
         }));
 

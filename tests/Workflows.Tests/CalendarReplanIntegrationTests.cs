@@ -76,7 +76,7 @@ public sealed class CalendarReplanIntegrationTests(AzuriteFixture azurite) : ICl
         {
             await host.StartAsync();
             var client = host.Services.GetRequiredService<DurableTaskClient>();
-            await client.RaiseEventAsync(id, Step, new NeedsSurveyCompleted("需求", 120));
+            await client.SubmitAcceptedAsync(id, Step, new NeedsSurveyCompleted("需求", 120));
             var next = await UntilAsync(client, id, m => m.WaitingForEvents.Contains(nameof(ApplicationSubmitted)) || !m.IsRunning);
             Assert.Equal(OrchestrationRuntimeStatus.Running, next.RuntimeStatus);
             Assert.DoesNotContain(next.WaitingForEvents, CalendarChanged.IsCalendarEvent); // the new step's plan has the notice

@@ -63,6 +63,10 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
 
     internal DurableTaskRegistry Registry { get; }
 
+    internal Submissions.SubmissionWatchers SubmissionWatchers { get; } = new();
+
+    internal Submissions.SubmissionStore SubmissionStore => new(Store);
+
     /// <summary>The partitions this host owns now.</summary>
     public IReadOnlyCollection<int> OwnedPartitions => Partitions.OwnedPartitions;
 

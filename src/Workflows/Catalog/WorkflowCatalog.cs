@@ -48,4 +48,5 @@ public sealed record OpenStep(
     DateTimeOffset DueAt,
     int EscalationLevel,
     string EscalationLevelName,
+    string? StepToken = null,
     ProvisionalDueDate? Provisional = null);
