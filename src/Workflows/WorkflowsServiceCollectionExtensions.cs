@@ -31,6 +31,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton<NotificationOutbox>();
         services.TryAddSingleton<IWorkflowCatalog>(new GovernanceWorkflowCatalog([CommunityProjectsCatalog.FundingRound, CommunityProjectsCatalog.Project]));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, QingyuanPilotProjectsDemo>());
+        services.AddHostedService<CalendarChangeBroadcaster>();
 
         return builder.AddTasks(registry => registry
             .AddOrchestrator<FundingRoundOrchestrator>()

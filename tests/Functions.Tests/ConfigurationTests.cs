@@ -35,6 +35,7 @@ public sealed class ConfigurationTests
     [InlineData("extensions:durableTask:maxConcurrentOrchestratorFunctions", "-5", "extensions.durableTask.maxConcurrentOrchestratorFunctions")]
     [InlineData("extensions:durableTask:storageProvider:maxQueuePollingInterval", "soon", "extensions.durableTask.storageProvider.maxQueuePollingInterval")]
     [InlineData("governance:clockRate", "0", "governance.clockRate")]
+    [InlineData("governance:clockStart", "next Tuesday", "governance.clockStart")]
     [InlineData("governance:calendar:holidaysFile", "/no/such/holidays.json", "governance.calendar.holidaysFile")]
     [InlineData("governance:escalation:streetOfficeAfterWorkingDays", "20", "governance.escalation")]
     [InlineData("AzureWebJobsStorage", "", "AzureWebJobsStorage")]

@@ -68,22 +68,23 @@ public sealed class ServiceHost : IAsyncDisposable
         });
 
     /// <summary>A service running the real governance processes (community projects...) instead of the test process.</summary>
-    public static async Task<ServiceHost> StartGovernanceAsync(string connectionString, string hubName)
-    {
-        var app = GovernanceApp.Build([], new GovernanceAppOptions
+    public static Task<ServiceHost> StartGovernanceAsync(string connectionString, string hubName)
+        => StartWithWorkflowsAsync(Settings(connectionString, hubName));
+
+    public static Task<ServiceHost> StartAsync(string connectionString, string hubName, Action<IServiceCollection>? services = null)
+        => StartAsync(Build(Settings(connectionString, hubName), services));
+
+    /// <summary>The service with the real governance workflows (catalog, orchestrators) and <paramref name="settings"/>.</summary>
+    public static Task<ServiceHost> StartWithWorkflowsAsync(IDictionary<string, string?> settings)
+        => StartAsync(GovernanceApp.Build([], new GovernanceAppOptions
         {
             UseLocalSettings = false,
             RegisterWorkflows = true,
-            Configure = b => b.Configuration.AddInMemoryCollection(Settings(connectionString, hubName)),
-        });
-        await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ServiceHost(app, new Uri(address));
-    }
+            Configure = b => b.Configuration.AddInMemoryCollection(settings),
+        }));
 
-    public static async Task<ServiceHost> StartAsync(string connectionString, string hubName, Action<IServiceCollection>? services = null)
+    private static async Task<ServiceHost> StartAsync(WebApplication app)
     {
-        var app = Build(Settings(connectionString, hubName), services);
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ServiceHost(app, new Uri(address));

@@ -6,4 +6,5 @@ namespace Governance.Domain.Calendar;
 /// </summary>
 /// <param name="Year">The year the notice is for. Its holidays may spill into a neighbouring year (e.g. 元旦 starting on 12-31).</param>
 /// <param name="Source">Where the data comes from, so auditors can check it (notice title, number, date).</param>
-public sealed record HolidaySchedule(int Year, string Source, IReadOnlyList<Holiday> Holidays, IReadOnlyList<DateOnly> MakeUpWorkdays);
+/// <param name="Provisional">True for a stand-in computed by <see cref="ProvisionalSchedule"/> before the notice is published.</param>
+public sealed record HolidaySchedule(int Year, string Source, IReadOnlyList<Holiday> Holidays, IReadOnlyList<DateOnly> MakeUpWorkdays, bool Provisional = false);

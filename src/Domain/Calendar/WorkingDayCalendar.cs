@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Governance.Domain.Calendar;
 
 /// <summary>
@@ -5,8 +7,10 @@ namespace Governance.Domain.Calendar;
 /// official make-up working days (调休) on. Immutable; the yearly schedules are data (see <c>china-holidays.json</c>).
 /// </summary>
 /// <remarks>
-/// A year without a loaded schedule falls back to "weekends only". That is wrong around its holidays, so callers
-/// should check <see cref="MissingYears"/> for the dates they compute with and log a warning.
+/// A year without a loaded notice is counted with its <see cref="ProvisionalSchedule"/> (statutory days and 补假 from
+/// the regulation, no 调休) when the calendar was built <see cref="WithProvisionalYears">with provisional years</see>
+/// (as <see cref="China"/> is), else with weekends only. Either way dates in such a year may move once the notice is
+/// published, so callers check <see cref="MissingYears"/> for the dates they compute with and mark them provisional.
 /// </remarks>
 public sealed class WorkingDayCalendar
 {
@@ -19,15 +23,17 @@ public sealed class WorkingDayCalendar
 
     private readonly SortedDictionary<int, HolidaySchedule> schedulesByYear;
     private readonly Dictionary<DateOnly, SpecialDay> specialDays;
+    private readonly ConcurrentDictionary<int, Dictionary<DateOnly, SpecialDay>> provisionalDaysByYear = new();
 
-    private WorkingDayCalendar(SortedDictionary<int, HolidaySchedule> schedulesByYear)
+    private WorkingDayCalendar(SortedDictionary<int, HolidaySchedule> schedulesByYear, bool provisionalYears = false)
     {
         this.schedulesByYear = schedulesByYear;
         specialDays = BuildSpecialDays(schedulesByYear.Values);
         Years = schedulesByYear.Keys.ToArray();
+        UsesProvisionalYears = provisionalYears;
     }
 
-    /// <summary>China's calendar with the embedded schedules (2025 and 2026).</summary>
+    /// <summary>China's calendar with the embedded schedules (2025 and 2026) and provisional schedules for other years.</summary>
     public static WorkingDayCalendar China => china.Value;
 
     /// <summary>A calendar with no holiday data: Monday–Friday are working days. Handy for tests.</summary>
@@ -35,6 +41,12 @@ public sealed class WorkingDayCalendar
 
     /// <summary>Years with a loaded schedule, ascending.</summary>
     public IReadOnlyCollection<int> Years { get; }
+
+    /// <summary>Whether years without a notice are counted with their <see cref="ProvisionalSchedule"/> (else weekends only).</summary>
+    public bool UsesProvisionalYears { get; }
+
+    /// <summary>The same notices, with years that have none counted by their <see cref="ProvisionalSchedule"/>.</summary>
+    public WorkingDayCalendar WithProvisionalYears() => UsesProvisionalYears ? this : new(schedulesByYear, provisionalYears: true);
 
     /// <summary>
     /// Parses holiday data in the <c>china-holidays.json</c> format.
@@ -67,7 +79,7 @@ public sealed class WorkingDayCalendar
             index++;
         }
 
-        return new WorkingDayCalendar(merged);
+        return new WorkingDayCalendar(merged, UsesProvisionalYears);
     }
 
     public bool HasSchedule(int year) => schedulesByYear.ContainsKey(year);
@@ -75,9 +87,16 @@ public sealed class WorkingDayCalendar
     /// <summary>The loaded schedule for <paramref name="year"/>, or null (e.g. to show its source to an auditor).</summary>
     public HolidaySchedule? ScheduleFor(int year) => schedulesByYear.GetValueOrDefault(year);
 
+    /// <summary>
+    /// The schedule dates in <paramref name="year"/> are counted with: the loaded notice, else the provisional one
+    /// (when <see cref="UsesProvisionalYears"/>), else null (weekends only).
+    /// </summary>
+    public HolidaySchedule? EffectiveScheduleFor(int year) =>
+        ScheduleFor(year) ?? (UsesProvisionalYears ? ProvisionalSchedule.For(year) : null);
+
     public DayKind KindOf(DateOnly date)
     {
-        if (specialDays.TryGetValue(date, out var special))
+        if (TryGetSpecialDay(date, out var special))
         {
             return special.Kind;
         }
@@ -88,12 +107,11 @@ public sealed class WorkingDayCalendar
     public bool IsWorkingDay(DateOnly date) => KindOf(date) is DayKind.WorkingDay or DayKind.MakeUpWorkday;
 
     /// <summary>The Chinese name of the holiday <paramref name="date"/> falls in (e.g. "春节"), or null if it is not a holiday.</summary>
-    public string? HolidayNameOf(DateOnly date) =>
-        specialDays.TryGetValue(date, out var special) && special.Kind == DayKind.Holiday ? special.Holiday!.Name : null;
+    public string? HolidayNameOf(DateOnly date) => HolidayOf(date)?.Name;
 
     /// <summary>The holiday <paramref name="date"/> falls in (both names), or null.</summary>
     public Holiday? HolidayOf(DateOnly date) =>
-        specialDays.TryGetValue(date, out var special) && special.Kind == DayKind.Holiday ? special.Holiday : null;
+        TryGetSpecialDay(date, out var special) && special.Kind == DayKind.Holiday ? special.Holiday : null;
 
     /// <summary>
     /// The date <paramref name="workingDays"/> working days after <paramref name="start"/>; this is how due dates
@@ -173,13 +191,31 @@ public sealed class WorkingDayCalendar
     }
 
     /// <summary>
-    /// Years touched by the range (either order, both ends included) that have no schedule loaded, ascending.
-    /// Dates in these years are computed with weekends only; callers should log a warning.
+    /// Years touched by the range (either order, both ends included) that have no notice loaded, ascending. Dates in
+    /// these years are provisional (counted with the <see cref="ProvisionalSchedule"/> or weekends only).
     /// </summary>
     public IReadOnlyCollection<int> MissingYears(DateOnly from, DateOnly to)
     {
         var (first, last) = from <= to ? (from.Year, to.Year) : (to.Year, from.Year);
         return Enumerable.Range(first, last - first + 1).Where(year => !HasSchedule(year)).ToArray();
+    }
+
+    private bool TryGetSpecialDay(DateOnly date, out SpecialDay special)
+    {
+        // A notice wins, also for a date in a neighbouring year it mentions (元旦 from 12-31, 调休 in the year before).
+        if (specialDays.TryGetValue(date, out special))
+        {
+            return true;
+        }
+
+        if (!UsesProvisionalYears || HasSchedule(date.Year))
+        {
+            return false;
+        }
+
+        var provisional = provisionalDaysByYear.GetOrAdd(date.Year, year =>
+            ProvisionalSchedule.For(year) is { } schedule ? BuildSpecialDays([schedule]) : []);
+        return provisional.TryGetValue(date, out special);
     }
 
     private static DateOnly Step(DateOnly day, int step)
@@ -220,7 +256,7 @@ public sealed class WorkingDayCalendar
         using var stream = typeof(WorkingDayCalendar).Assembly.GetManifestResourceStream(EmbeddedResourceName)
             ?? throw new InvalidOperationException($"Embedded resource '{EmbeddedResourceName}' is missing from {typeof(WorkingDayCalendar).Assembly.GetName().Name}.");
         using var reader = new StreamReader(stream);
-        return FromJson(reader.ReadToEnd());
+        return FromJson(reader.ReadToEnd()).WithProvisionalYears();
     }
 
     private readonly record struct SpecialDay(DayKind Kind, Holiday? Holiday);

@@ -36,7 +36,8 @@ public sealed record WaitingStep(
     bool Overdue,
     int? EscalationLevel,
     string? EscalationLevelName,
-    string? StepToken = null);
+    string? StepToken = null,
+    ProvisionalDueDate? Provisional = null);
 
 public sealed record InstanceSummary(
     string InstanceId,
@@ -97,7 +98,8 @@ public sealed record InboxItem(
     string? Street,
     string? Community,
     string SubmitUri,
-    string? StepToken = null);
+    string? StepToken = null,
+    ProvisionalDueDate? Provisional = null);
 
 /// <summary>
 /// The outcome of a step submission: <c>Accepted</c> with a one-line summary (English, Chinese) and the step's

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Governance.Durable;
+using System.Text.Json;
 using Governance.Workflows.Catalog;
+using Governance.Workflows.Common;
 
 namespace Governance.Functions.Api;
 
@@ -26,7 +28,10 @@ public static class HistoryTimeline
                     $"启动流程：{definition?.DisplayNameZh ?? s.Name}", by, s.Input),
                 EventRaisedEvent r => Raised(r, definition, by),
                 SubmissionEvent s => Submitted(s, definition, by),
-                TaskScheduledEvent t => Remember(scheduled, t.EventId, t.Name, null),
+                TaskScheduledEvent t => Remember(scheduled, t.EventId, t.Name, Replanned(t, by)),
+                TaskCompletedEvent t when Name(scheduled, t.TaskScheduledId) == nameof(PlanHumanStepActivity) && Plan(t.Result) is { } plan =>
+                    new(e.Timestamp, e.EventType, $"Due date set: {plan.DueDate:yyyy-MM-dd}{plan.Provisional?.SuffixEn}",
+                        $"确定期限：{plan.DueDate:yyyy-MM-dd}{plan.Provisional?.SuffixZh}", by, t.Result),
                 TaskCompletedEvent t => new(e.Timestamp, e.EventType, $"Task {Name(scheduled, t.TaskScheduledId)} done", $"任务完成：{Name(scheduled, t.TaskScheduledId)}", by, t.Result),
                 TaskFailedEvent t => new(e.Timestamp, e.EventType, $"Task {Name(scheduled, t.TaskScheduledId)} failed", $"任务失败：{Name(scheduled, t.TaskScheduledId)}", by, t.Failure.ToString()),
                 TimerCreatedEvent t => new(e.Timestamp, e.EventType, $"Waiting until {t.FireAt:u}", $"等待至 {t.FireAt:yyyy-MM-dd HH:mm}（UTC）", by, null),
@@ -59,8 +64,49 @@ public static class HistoryTimeline
         return list;
     }
 
+    private static HumanStepPlan? Plan(string? result)
+    {
+        try
+        {
+            return result is null ? null : JsonSerializer.Deserialize<HumanStepPlan>(result, DurableJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null; // an unreadable result is still shown raw as "Task … done"
+        }
+    }
+
+    /// <summary>"Due date moved from … to … after the 2027 holiday notice", from the notice the step recorded.</summary>
+    private static TimelineEntry? Replanned(TaskScheduledEvent t, string by)
+    {
+        if (t.Name != nameof(RecordNotificationActivity) || t.Input is null || !t.Input.Contains(NotificationKinds.DueDateReplanned, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            var notice = JsonSerializer.Deserialize<Notification>(t.Input, DurableJson.Options);
+            return notice?.Kind == NotificationKinds.DueDateReplanned
+                ? new(t.Timestamp, t.EventType, notice.MessageEn, notice.MessageZh, by, null)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static TimelineEntry Raised(EventRaisedEvent r, WorkflowDefinition? definition, string by)
     {
+        if (CalendarChanged.IsCalendarEvent(r.Name))
+        {
+            string stepName = r.Name[CalendarChanged.EventPrefix.Length..];
+            var stepDefinition = definition?.Events.FirstOrDefault(d => d.Name == stepName);
+            string stepEn = stepDefinition?.DisplayNameEn ?? stepName, stepZh = stepDefinition?.DisplayNameZh ?? stepName;
+            return new(r.Timestamp, r.EventType, $"Holiday notice loaded: re-planning '{stepEn}'", $"节假日安排通知已载入：重新计算“{stepZh}”期限", by, r.Input);
+        }
+
         var step = definition?.Events.FirstOrDefault(d => d.Name == r.Name);
         return new(r.Timestamp, r.EventType, $"Step submitted: {step?.DisplayNameEn ?? r.Name}", $"提交步骤：{step?.DisplayNameZh ?? r.Name}", by, r.Input);
     }

@@ -8,6 +8,7 @@ using Governance.Durable;
 using Governance.Functions.Hosting;
 using Governance.Functions.Security;
 using Governance.Workflows.Catalog;
+using Governance.Workflows.Common;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Governance.Functions.Api;
@@ -242,12 +243,12 @@ public static class WorkflowEndpoints
     }
 
     internal static IReadOnlyList<WaitingStep> Waiting(OrchestrationMetadata metadata, WorkflowDefinition? definition, WorkflowStatus? status, DateTimeOffset now)
-        => metadata.WaitingForEvents.Select(e =>
+        => metadata.WaitingForEvents.Where(e => !CalendarChanged.IsCalendarEvent(e)).Select(e =>
         {
             var open = status?.OpenSteps.FirstOrDefault(s => s.EventName == e);
             var def = definition?.Events.FirstOrDefault(d => d.Name == e);
             return new WaitingStep(e, open?.StepZh ?? def?.DisplayNameZh, open?.StepEn ?? def?.DisplayNameEn, open?.ResponsibleRole ?? def?.ResponsibleRole,
-                open?.DueDate, open?.DueAt, open is not null && open.DueAt < now, open?.EscalationLevel, open?.EscalationLevelName, open?.StepToken);
+                open?.DueDate, open?.DueAt, open is not null && open.DueAt < now, open?.EscalationLevel, open?.EscalationLevelName, open?.StepToken, open?.Provisional);
         }).ToList();
 
     private static async Task<IResult> SearchAsync(HttpContext context, IWorkflowCatalog catalog, DurableTaskClient client, CancellationToken cancellationToken)
@@ -461,7 +462,7 @@ public static class WorkflowEndpoints
                 items.Add(new InboxItem(m.InstanceId, definition?.Name, definition?.DisplayNameZh, step.EventName, step.StepZh, step.StepEn, step.ResponsibleRole,
                     step.DueDate, step.DueAt, isOverdue, step.EscalationLevel, step.EscalationLevelName, m.WaitingForEvents.Contains(step.EventName),
                     m.Tags.GetValueOrDefault("street"), m.Tags.GetValueOrDefault("community"),
-                    $"/api/workflows/{Uri.EscapeDataString(m.InstanceId)}/events/{Uri.EscapeDataString(step.EventName)}", step.StepToken));
+                    $"/api/workflows/{Uri.EscapeDataString(m.InstanceId)}/events/{Uri.EscapeDataString(step.EventName)}", step.StepToken, step.Provisional));
             }
         }
 

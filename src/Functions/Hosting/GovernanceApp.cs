@@ -92,12 +92,11 @@ public static class GovernanceApp
         services.AddSingleton<IValidateOptions<AuthSettings>, AuthSettingsValidator>();
 
         // Clock: real time unless host.json (or demo mode) accelerates it; tests may register their own TimeProvider.
-        services.TryAddSingleton<TimeProvider>(sp =>
-        {
-            var settings = sp.GetRequiredService<IOptions<ServiceSettings>>().Value;
-            double rate = appOptions.Demo ? settings.DemoClockRate : settings.ClockRate;
-            return rate == 1 ? TimeProvider.System : new AcceleratedTimeProvider(TimeProvider.System, rate);
-        });
+        // A simulated clock (clockStart or a rate) continues across restarts; its keeper is registered before the runtime so it stops after it.
+        services.AddSingleton(sp => ServiceClock.Create(sp.GetRequiredService<IOptions<ServiceSettings>>().Value, appOptions.Demo, TimeProvider.System));
+        services.TryAddSingleton<TimeProvider>(sp => sp.GetRequiredService<ServiceClock>().Clock);
+        services.AddHostedService<TimeStartupReport>();
+        services.AddHostedService<SimulatedClockKeeper>();
 
         // Shutdown is bounded whatever storage does (in-flight requests and the runtime's stop share these seconds).
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
@@ -158,7 +157,10 @@ public static class GovernanceApp
         services.AddDataProtection();
         services.AddSingleton<ContinuationTokens>();
         services.AddOpenApi(o => o.AddDocumentTransformer<KeySecurityTransformer>().AddOperationTransformer<OpenApiCatalogSchemas>());
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", HealthStatus.Unhealthy, ["storage"]);
+        services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage", HealthStatus.Unhealthy, ["storage"])
+            .AddCheck<CalendarHealthCheck>("calendar", HealthStatus.Degraded, ["calendar"])
+            .AddCheck<ClockHealthCheck>("clock", HealthStatus.Degraded, ["clock"]);
 
         var app = builder.Build();
 

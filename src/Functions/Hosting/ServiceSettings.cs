@@ -28,6 +28,12 @@ public sealed class ServiceSettings
     public double ClockRate { get; set; } = 1;
     public double DemoClockRate { get; set; } = 86_400;
 
+    /// <summary>
+    /// Simulated instant the clock starts at (governance.clockStart, ISO 8601; without an offset it is China time).
+    /// Null: real time. Either way a simulated clock continues across restarts (see <see cref="ServiceClock"/>).
+    /// </summary>
+    public DateTimeOffset? ClockStart { get; set; }
+
     /// <summary>How long a step submission waits for the instance's decision before answering 202 with the outcome's URL.</summary>
     public TimeSpan SubmissionWait { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -75,6 +81,7 @@ public sealed class ServiceSettings
 
         ClockRate = Dbl(governance, "clockRate", "governance.clockRate", 0.001, 10_000_000) ?? ClockRate;
         DemoClockRate = Dbl(governance, "demoClockRate", "governance.demoClockRate", 0.001, 10_000_000) ?? DemoClockRate;
+        ClockStart = Instant(governance, "clockStart", "governance.clockStart") ?? ClockStart;
         SubmissionWait = Time(governance, "submissionWait", "governance.submissionWait", TimeSpan.Zero, TimeSpan.FromMinutes(2)) ?? SubmissionWait;
 
         HolidaysFile = Str(governance.GetSection("calendar"), "holidaysFile", "governance.calendar.holidaysFile");
@@ -205,6 +212,30 @@ public sealed class ServiceSettings
         }
 
         return value;
+    }
+
+    private DateTimeOffset? Instant(IConfigurationSection section, string key, string path)
+    {
+        string? raw = section[key];
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        raw = raw.Trim();
+        bool hasOffset = System.Text.RegularExpressions.Regex.IsMatch(raw, @"(Z|[+-]\d{2}:?\d{2})$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        if (hasOffset && DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
+        {
+            return instant;
+        }
+
+        if (!hasOffset && DateTime.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            return new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), ChinaTime.Offset);
+        }
+
+        Errors.Add($"host.json {path}: '{raw}' is not an ISO 8601 date-time (e.g. 2026-02-13T10:00:00+08:00; without an offset China time is assumed).");
+        return null;
     }
 
     private TimeSpan? Time(IConfigurationSection section, string key, string path, TimeSpan min, TimeSpan max)

@@ -38,7 +38,7 @@ public interface IWorkflowCatalog
 /// </summary>
 public sealed record WorkflowStatus(string StepZh, string StepEn, IReadOnlyList<OpenStep> OpenSteps);
 
-/// <summary>A human step the instance is waiting for.</summary>
+/// <summary>A human step the instance is waiting for; <see cref="Provisional"/> is set when its due date may still move.</summary>
 public sealed record OpenStep(
     string EventName,
     string StepZh,
@@ -48,4 +48,5 @@ public sealed record OpenStep(
     DateTimeOffset DueAt,
     int EscalationLevel,
     string EscalationLevelName,
-    string? StepToken = null);
+    string? StepToken = null,
+    ProvisionalDueDate? Provisional = null);

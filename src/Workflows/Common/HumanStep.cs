@@ -2,6 +2,7 @@ using Governance.Domain;
 using Governance.Domain.Calendar;
 using Governance.Durable;
 using Governance.Workflows.Catalog;
+using Microsoft.Extensions.Logging;
 
 namespace Governance.Workflows.Common;
 
@@ -24,17 +25,34 @@ public sealed record HumanStepSpec(
 /// <summary>Input of <see cref="PlanHumanStepActivity"/>.</summary>
 public sealed record PlanHumanStepRequest(DateOnly From, int? DueInWorkingDays, DateOnly? DueOn, EscalationOffsets? Escalation);
 
-/// <summary>A step's due date and its dated reminders and escalations, computed once and kept in history.</summary>
-public sealed record HumanStepPlan(DateOnly DueDate, DateTimeOffset DueAt, IReadOnlyList<ScheduledNotice> Notices, IReadOnlyList<int> MissingCalendarYears);
+/// <summary>
+/// A step's due date and its dated reminders and escalations, computed once and kept in history.
+/// <see cref="MissingCalendarYears"/>: years the dates were counted in without a holiday notice (provisional).
+/// </summary>
+public sealed record HumanStepPlan(DateOnly DueDate, DateTimeOffset DueAt, IReadOnlyList<ScheduledNotice> Notices, IReadOnlyList<int> MissingCalendarYears)
+{
+    /// <summary>The provisional marker to show with the due date, or null when every year involved has its notice.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ProvisionalDueDate? Provisional => ProvisionalDueDate.For(MissingCalendarYears);
+}
 
 /// <summary>
 /// Computes due dates with the working-day calendar. It is an activity, not orchestrator code, because the calendar
 /// is configuration that may change (next year's holidays are added each autumn) while instances are running:
 /// the result recorded in history keeps replay deterministic.
 /// </summary>
-public sealed class PlanHumanStepActivity(WorkingDayCalendar calendar) : TaskActivity<PlanHumanStepRequest, HumanStepPlan>
+public sealed class PlanHumanStepActivity(WorkingDayCalendar calendar, ILogger<PlanHumanStepActivity> logger) : TaskActivity<PlanHumanStepRequest, HumanStepPlan>
 {
-    public override Task<HumanStepPlan> RunAsync(TaskActivityContext context, PlanHumanStepRequest input) => Task.FromResult(Plan(calendar, input));
+    public override Task<HumanStepPlan> RunAsync(TaskActivityContext context, PlanHumanStepRequest input)
+    {
+        var plan = Plan(calendar, input);
+        if (plan.Provisional is { } provisional)
+        {
+            logger.LogWarning("Instance {InstanceId}: due date {DueDate:yyyy-MM-dd} is {Provisional}.", context.InstanceId, plan.DueDate, provisional.Note);
+        }
+
+        return Task.FromResult(plan);
+    }
 
     public static HumanStepPlan Plan(WorkingDayCalendar calendar, PlanHumanStepRequest input)
     {
@@ -73,31 +91,50 @@ public static class HumanStep
     {
         var ctx = tracker.Context;
         int occurrence = tracker.NextOccurrence(spec.EventName);
-        var plan = await ctx.CallActivityAsync<HumanStepPlan>(nameof(PlanHumanStepActivity),
-            new PlanHumanStepRequest(spec.CountFrom ?? tracker.Today, spec.DueInWorkingDays, spec.DueOn, spec.Escalation ?? tracker.Escalation));
+        var request = new PlanHumanStepRequest(spec.CountFrom ?? tracker.Today, spec.DueInWorkingDays, spec.DueOn, spec.Escalation ?? tracker.Escalation);
+        var plan = await ctx.CallActivityAsync<HumanStepPlan>(nameof(PlanHumanStepActivity), request);
         string token = StepToken(spec.EventName, occurrence);
         tracker.Step(spec.StepZh, spec.StepEn);
         tracker.Open(new OpenStep(spec.EventName, spec.StepZh, spec.StepEn, spec.ResponsibleRole, plan.DueDate, plan.DueAt,
-            (int)EscalationLevel.None, EscalationLevel.None.ToEnglish(), token));
+            (int)EscalationLevel.None, EscalationLevel.None.ToEnglish(), token, plan.Provisional));
 
         // Notices whose time has passed (e.g. a due date given in the past) are skipped rather than sent in a burst.
         var pending = new Queue<ScheduledNotice>(plan.Notices.Where(n => NoticeUtc(n) > tracker.UtcNow));
         Task<TResult> submitted = ctx.WaitForSubmission<T, TResult>(spec.EventName,
             payload => Accept(spec, accept, describe, payload), new SubmissionWaitOptions { StepToken = token });
+        using var calendarWatch = new CalendarWatch(ctx, spec.EventName);
+        Task<CalendarChanged>? calendarChanged = calendarWatch.WaitIfProvisional(plan);
+        int replans = 0;
         while (true)
         {
             using var timerCancellation = new CancellationTokenSource();
             Task? timer = pending.Count > 0 ? ctx.CreateTimer(NoticeUtc(pending.Peek()), timerCancellation.Token) : null;
-            Task winner = timer is null ? await Task.WhenAny(submitted) : await Task.WhenAny(submitted, timer);
+            Task winner = await Task.WhenAny(new Task?[] { submitted, timer, calendarChanged }.OfType<Task>());
             if (winner == submitted)
             {
                 timerCancellation.Cancel(); // the losing timer must not keep the instance alive
+                calendarWatch.Cancel();
                 tracker.Close(spec.EventName);
                 return await submitted;
             }
 
+            if (winner == calendarChanged)
+            {
+                // A holiday notice this plan depended on is loaded: plan again (an activity, so replay sees the same plan).
+                timerCancellation.Cancel();
+                await calendarChanged;
+                replans++;
+                var previous = plan;
+                plan = await ctx.CallActivityAsync<HumanStepPlan>(nameof(PlanHumanStepActivity), request);
+                tracker.Replan(spec.EventName, plan.DueDate, plan.DueAt, plan.Provisional);
+                await NotifyReplannedAsync(tracker, spec, $"{spec.EventName}.{occurrence}.replanned.{replans}", previous, plan);
+                pending = new Queue<ScheduledNotice>(plan.Notices.Where(n => NoticeUtc(n) > tracker.UtcNow));
+                calendarChanged = calendarWatch.WaitIfProvisional(plan);
+                continue;
+            }
+
             var notice = pending.Dequeue();
-            await SendNoticeAsync(tracker, spec, occurrence, plan.DueDate, notice);
+            await SendNoticeAsync(tracker, spec, replans == 0 ? $"{occurrence}" : $"{occurrence}.r{replans}", plan, notice);
         }
     }
 
@@ -124,22 +161,40 @@ public static class HumanStep
     public static SubmissionRejectedException Refusal(DomainRuleException refused)
         => new(refused.Code, RuleFields.Of(refused.Code), refused.MessageEn, refused.MessageZh);
 
-    private static async Task SendNoticeAsync(ProcessTracker tracker, HumanStepSpec spec, int occurrence, DateOnly due, ScheduledNotice notice)
+    private static Task NotifyReplannedAsync(ProcessTracker tracker, HumanStepSpec spec, string noticeId, HumanStepPlan previous, HumanStepPlan plan)
     {
-        string id = $"{spec.EventName}.{occurrence}.{notice.Kind}.{notice.WorkingDaysFromDue}";
+        var loaded = previous.MissingCalendarYears.Except(plan.MissingCalendarYears).Order().ToList();
+        string yearsEn = loaded.Count == 0 ? "a holiday calendar change" : $"the {string.Join(" and ", loaded)} holiday notice{(loaded.Count > 1 ? "s" : string.Empty)}";
+        string yearsZh = loaded.Count == 0 ? "节假日安排变化" : $"{string.Join("、", loaded.Select(y => $"{y}年"))}节假日安排通知";
+        string stillEn = plan.Provisional?.SuffixEn ?? string.Empty, stillZh = plan.Provisional?.SuffixZh ?? string.Empty;
+        (string zh, string en) = plan.DueDate == previous.DueDate
+            ? ($"“{spec.StepZh}”期限经{yearsZh}确认为{plan.DueDate:yyyy-MM-dd}{stillZh}。",
+               $"Due date of '{spec.StepEn}' stays {plan.DueDate:yyyy-MM-dd}{stillEn} after {yearsEn}.")
+            : ($"“{spec.StepZh}”期限因{yearsZh}由{previous.DueDate:yyyy-MM-dd}调整为{plan.DueDate:yyyy-MM-dd}{stillZh}。",
+               $"Due date of '{spec.StepEn}' moved from {previous.DueDate:yyyy-MM-dd} to {plan.DueDate:yyyy-MM-dd}{stillEn} after {yearsEn}.");
+        return tracker.NotifyAsync(noticeId, NotificationKinds.DueDateReplanned, spec.EventName, spec.StepZh, spec.StepEn, spec.ResponsibleRole,
+            EscalationLevel.None, plan.DueDate, zh, en);
+    }
+
+    /// <param name="round">The step's occurrence, plus ".r{n}" after its n-th re-plan, so a re-planned notice has its own id.</param>
+    private static async Task SendNoticeAsync(ProcessTracker tracker, HumanStepSpec spec, string round, HumanStepPlan plan, ScheduledNotice notice)
+    {
+        string id = $"{spec.EventName}.{round}.{notice.Kind}.{notice.WorkingDaysFromDue}";
+        DateOnly due = plan.DueDate;
+        string zh = plan.Provisional?.SuffixZh ?? string.Empty, en = plan.Provisional?.SuffixEn ?? string.Empty;
         if (notice.Kind == NoticeKind.Reminder)
         {
             await tracker.NotifyAsync(id, NotificationKinds.Reminder, spec.EventName, spec.StepZh, spec.StepEn, spec.ResponsibleRole,
                 EscalationLevel.None, due,
-                $"提醒:“{spec.StepZh}”将于{due:yyyy-MM-dd}到期。", $"Reminder: '{spec.StepEn}' is due on {due:yyyy-MM-dd}.");
+                $"提醒:“{spec.StepZh}”将于{due:yyyy-MM-dd}{zh}到期。", $"Reminder: '{spec.StepEn}' is due on {due:yyyy-MM-dd}{en}.");
             return;
         }
 
         tracker.Escalate(spec.EventName, notice.Level);
         await tracker.NotifyAsync(id, NotificationKinds.Escalation, spec.EventName, spec.StepZh, spec.StepEn, RecipientOf(notice.Level, spec.ResponsibleRole),
             notice.Level, due,
-            $"逾期{notice.WorkingDaysFromDue}个工作日,升级至{notice.Level.ToChinese()}:“{spec.StepZh}”应于{due:yyyy-MM-dd}完成(责任方:{spec.ResponsibleRole})。",
-            $"Overdue by {notice.WorkingDaysFromDue} working days, escalated to {notice.Level.ToEnglish()}: '{spec.StepEn}' was due on {due:yyyy-MM-dd} (responsible: {spec.ResponsibleRole}).");
+            $"逾期{notice.WorkingDaysFromDue}个工作日,升级至{notice.Level.ToChinese()}:“{spec.StepZh}”应于{due:yyyy-MM-dd}{zh}完成(责任方:{spec.ResponsibleRole})。",
+            $"Overdue by {notice.WorkingDaysFromDue} working days, escalated to {notice.Level.ToEnglish()}: '{spec.StepEn}' was due on {due:yyyy-MM-dd}{en} (responsible: {spec.ResponsibleRole}).");
     }
 
     /// <summary>Who receives an escalation: the responsible role's supervisor, then the street office, then the district.</summary>
@@ -152,6 +207,36 @@ public static class HumanStep
     };
 
     internal static DateTime NoticeUtc(ScheduledNotice notice) => ChinaTime.At(notice.Date, NoticeTime).UtcDateTime;
+}
+
+/// <summary>
+/// A step's wait for <see cref="CalendarChanged"/>, only while its plan is provisional; cancelled when the step closes
+/// so a finished step does not keep waiting for it.
+/// </summary>
+internal sealed class CalendarWatch(TaskOrchestrationContext context, string stepEventName) : IDisposable
+{
+    private CancellationTokenSource? cancellation;
+
+    public Task<CalendarChanged>? WaitIfProvisional(HumanStepPlan plan)
+    {
+        Cancel();
+        if (plan.Provisional is null)
+        {
+            return null;
+        }
+
+        cancellation = new CancellationTokenSource();
+        return context.WaitForExternalEvent<CalendarChanged>(CalendarChanged.EventNameFor(stepEventName), cancellation.Token);
+    }
+
+    public void Cancel()
+    {
+        cancellation?.Cancel();
+        cancellation?.Dispose();
+        cancellation = null;
+    }
+
+    public void Dispose() => Cancel();
 }
 
 /// <summary>Responsible roles named in the catalog (who submits which event).</summary>

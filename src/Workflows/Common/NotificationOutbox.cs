@@ -16,6 +16,9 @@ public static class NotificationKinds
     public const string ObjectionRaised = "ObjectionRaised";
     public const string ObjectionRuled = "ObjectionRuled";
     public const string PublicityEnded = "PublicityEnded";
+
+    /// <summary>A waiting step was re-planned after a holiday notice was loaded (its due date moved or was confirmed).</summary>
+    public const string DueDateReplanned = "DueDateReplanned";
 }
 
 /// <summary>

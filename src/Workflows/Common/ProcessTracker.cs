@@ -53,6 +53,16 @@ public sealed class ProcessTracker(TaskOrchestrationContext context, ProcessKey 
         }
     }
 
+    /// <summary>A new plan for an open step (after a holiday notice was loaded); its escalation level stays.</summary>
+    public void Replan(string eventName, DateOnly dueDate, DateTimeOffset dueAt, ProvisionalDueDate? provisional)
+    {
+        if (openSteps.TryGetValue(eventName, out var step))
+        {
+            openSteps[eventName] = step with { DueDate = dueDate, DueAt = dueAt, Provisional = provisional };
+            Publish();
+        }
+    }
+
     public void Close(string eventName)
     {
         if (openSteps.Remove(eventName))

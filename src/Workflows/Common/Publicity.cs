@@ -53,11 +53,11 @@ public static class Publicity
         DateOnly postedOn = tracker.Today;
         tracker.Step(stepZh, stepEn);
         tracker.Open(new OpenStep(ObjectionEvent, $"对{spec.SubjectZh}提出异议", $"Object to {spec.SubjectEn}", Roles.Public,
-            plan.DueDate, plan.DueAt, (int)EscalationLevel.None, EscalationLevel.None.ToEnglish(), HumanStep.StepToken(ObjectionEvent, occurrence)));
+            plan.DueDate, plan.DueAt, (int)EscalationLevel.None, EscalationLevel.None.ToEnglish(), HumanStep.StepToken(ObjectionEvent, occurrence), plan.Provisional));
         await tracker.NotifyAsync($"Publicity.{occurrence}.posted", NotificationKinds.PublicityPosted, ObjectionEvent, stepZh, stepEn, Roles.Public,
             EscalationLevel.None, plan.DueDate,
-            $"公示{spec.SubjectZh}({spec.WorkingDays}个工作日,至{plan.DueDate:yyyy-MM-dd}):{spec.SummaryZh}",
-            $"Publicity of {spec.SubjectEn} ({spec.WorkingDays} working days, until {plan.DueDate:yyyy-MM-dd}): {spec.SummaryEn}");
+            $"公示{spec.SubjectZh}({spec.WorkingDays}个工作日,至{plan.DueDate:yyyy-MM-dd}{plan.Provisional?.SuffixZh}):{spec.SummaryZh}",
+            $"Publicity of {spec.SubjectEn} ({spec.WorkingDays} working days, until {plan.DueDate:yyyy-MM-dd}{plan.Provisional?.SuffixEn}): {spec.SummaryEn}");
 
         var objections = new List<ObjectionRecord>();
         using var periodCancellation = new CancellationTokenSource();

@@ -7,13 +7,23 @@ public sealed class MissingYearTests
     private static readonly WorkingDayCalendar China = WorkingDayCalendar.China;
 
     [Fact]
-    public void A_year_without_a_schedule_falls_back_to_weekends_only()
+    public void A_year_without_a_notice_is_counted_with_its_provisional_schedule()
     {
-        // 2027-01-01 (Friday) will surely be 元旦, but without data the calendar can only see a weekday.
+        // 2027-01-01 (Friday) is 元旦 by the regulation even before the 2027 notice exists.
         Assert.False(China.HasSchedule(2027));
-        Assert.Equal(DayKind.WorkingDay, China.KindOf(new DateOnly(2027, 1, 1)));
+        Assert.Equal(DayKind.Holiday, China.KindOf(new DateOnly(2027, 1, 1)));
         Assert.Equal(DayKind.Weekend, China.KindOf(new DateOnly(2027, 1, 2)));
-        Assert.Equal(new DateOnly(2027, 1, 1), China.AddWorkingDays(new DateOnly(2026, 12, 31), 1));
+        Assert.Equal(new DateOnly(2027, 1, 4), China.AddWorkingDays(new DateOnly(2026, 12, 31), 1));
+    }
+
+    [Fact]
+    public void A_calendar_without_provisional_years_falls_back_to_weekends_only()
+    {
+        var noticesOnly = WorkingDayCalendar.WeekendsOnly.WithSchedules([China.ScheduleFor(2026)!]);
+
+        Assert.False(noticesOnly.UsesProvisionalYears);
+        Assert.Equal(DayKind.WorkingDay, noticesOnly.KindOf(new DateOnly(2027, 1, 1)));
+        Assert.Null(noticesOnly.EffectiveScheduleFor(2027));
     }
 
     [Fact]
