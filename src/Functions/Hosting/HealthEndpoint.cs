@@ -2,13 +2,16 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Governance.Functions.Hosting;
 
-/// <summary>/healthz as a minimal API endpoint (so the OpenAPI document describes it): 200 healthy, 503 otherwise.</summary>
+/// <summary>
+/// /healthz as a minimal API endpoint (so the OpenAPI document describes it): 200 when healthy or degraded (e.g. next
+/// year's holiday notice not loaded yet: the service works, the reason is in the body), 503 when unhealthy (storage).
+/// </summary>
 public static class HealthEndpoint
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", CheckAsync).AllowAnonymous().WithTags("Health")
-            .WithName("Health").WithSummary("Can the service reach storage? / 健康检查")
+            .WithName("Health").WithSummary("Storage, calendar and clock checks / 健康检查")
             .Produces<HealthView>(200).Produces<HealthView>(503);
         return app;
     }
@@ -18,7 +21,7 @@ public static class HealthEndpoint
         var report = await health.CheckHealthAsync(cancellationToken);
         var view = new HealthView(report.Status.ToString(),
             report.Entries.ToDictionary(e => e.Key, e => new HealthCheckView(e.Value.Status.ToString(), e.Value.Description)));
-        return TypedResults.Json(view, statusCode: report.Status == HealthStatus.Healthy ? 200 : 503);
+        return TypedResults.Json(view, statusCode: report.Status == HealthStatus.Unhealthy ? 503 : 200);
     }
 }
 
