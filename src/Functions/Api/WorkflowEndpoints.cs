@@ -71,16 +71,21 @@ public static class WorkflowEndpoints
         => StrictJson.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions
         {
             TreatNullObliviousAsNonNullable = true,
-            TransformSchemaNode = (_, node) => WithTextLimit(node),
+            TransformSchemaNode = WithTextLimit,
         });
 
-    /// <summary>Every text value has a documented maximum length (<see cref="JsonBodyRules.MaxTextLength"/>), also in the schemas.</summary>
-    private static JsonNode WithTextLimit(JsonNode node)
+    /// <summary>
+    /// Every text value has a documented maximum length, also in the schemas: its own [StringLength] (names used as
+    /// search tags) or else <see cref="JsonBodyRules.MaxTextLength"/>.
+    /// </summary>
+    private static JsonNode WithTextLimit(JsonSchemaExporterContext context, JsonNode node)
     {
         if (node is JsonObject o && !o.ContainsKey("maxLength") && !o.ContainsKey("enum")
             && o["type"] is { } type && (type is JsonValue ? (string?)type == "string" : type.AsArray().Any(t => (string?)t == "string")))
         {
-            o["maxLength"] = JsonBodyRules.MaxTextLength;
+            var declared = context.PropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(System.ComponentModel.DataAnnotations.StringLengthAttribute), true)
+                .OfType<System.ComponentModel.DataAnnotations.StringLengthAttribute>().FirstOrDefault();
+            o["maxLength"] = Math.Min(declared?.MaximumLength ?? JsonBodyRules.MaxTextLength, JsonBodyRules.MaxTextLength);
         }
 
         return node;

@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using Governance.Domain.Projects;
+using Governance.Durable;
 
 namespace Governance.Workflows.CommunityProjects;
 
@@ -12,7 +14,7 @@ public sealed record NeedsSurveyCompleted(string Summary, int RespondentCount, I
 /// support poll (群众评议), because the round screens on them before the review meeting.
 /// </summary>
 public sealed record ApplicationSubmitted(
-    string Community,
+    [property: StringLength(InstanceTags.MaxValueLength)] string Community, // becomes the funded project's search tag
     string ProjectName,
     string Purpose,
     string Plan,

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Governance.Domain.Projects;
+using Governance.Durable;
 using Governance.Workflows.Common;
 
 namespace Governance.Workflows.CommunityProjects;
@@ -12,9 +13,9 @@ public sealed record ReviewWeightsInput(decimal PublicBenefit, decimal Feasibili
 
 /// <summary>Starts a funding round: the call for applications (项目指南).</summary>
 public sealed record FundingRoundInput(
-    string Street,
+    [property: StringLength(InstanceTags.MaxValueLength)] string Street, // street, year and round are search tags
     int Year,
-    string RoundName,
+    [property: StringLength(InstanceTags.MaxValueLength)] string RoundName,
     decimal BudgetTotal,
     decimal PerProjectCap,
     DateOnly ApplicationDeadline,
@@ -30,11 +31,11 @@ public sealed record RoundGrant(int ApplicationNumber, ApplicationSubmitted Appl
 /// <see cref="PerProjectCap"/>).
 /// </summary>
 public sealed record ProjectLifecycleInput(
-    string Street,
-    string Community,
+    [property: StringLength(InstanceTags.MaxValueLength)] string Street, // street, community, year and round are search tags
+    [property: StringLength(InstanceTags.MaxValueLength)] string Community,
     int Year,
     string ProjectName,
-    string? Round = null,
+    [property: StringLength(InstanceTags.MaxValueLength)] string? Round = null,
     RoundGrant? Grant = null,
     decimal? PerProjectCap = null,
     decimal? ReviewThreshold = null,
