@@ -45,6 +45,12 @@ public sealed class DurableTaskOptions
     [Range(typeof(TimeSpan), "00:00:15", "00:01:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How often the owner of a partition looks for unfinished instances that nothing durable can wake any more
+    /// (no message, timer, outbox row or work in progress) and re-drives them; <see cref="Timeout.InfiniteTimeSpan"/> disables it.
+    /// </summary>
+    public TimeSpan RecoverySweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Instances kept in memory between steps (extended sessions); 0 disables the cache.</summary>
     [Range(0, 1_000_000)]
     public int InstanceCacheSize { get; set; } = 2_000;
@@ -76,6 +82,9 @@ public enum FaultPoint
 
     /// <summary>An activity ran, its result not yet delivered.</summary>
     AfterActivity,
+
+    /// <summary>A local activity's result is about to be handed to its instance's mailbox.</summary>
+    BeforeResultHandOff,
 }
 
 /// <summary>Lets tests stop the runtime abruptly at a chosen point.</summary>

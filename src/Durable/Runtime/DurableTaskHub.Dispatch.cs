@@ -99,17 +99,38 @@ public sealed partial class DurableTaskHub
             return;
         }
 
-        lock (session.Gate)
+        try
         {
-            session.ActivitiesInFlight--;
+            Options.FaultInjector?.At(FaultPoint.BeforeResultHandOff, request.InstanceId);
         }
-
-        if (crashed || session.Abandoned)
+        catch (Exception) when (crashed)
         {
             return;
         }
 
-        Deliver(result, trigger: null);
+        // The activity stops counting as running only as its result enters the mailbox (one lock): in between, the
+        // instance would look quiescent and its triggers would be deleted while the result was only in memory.
+        bool start = false;
+        lock (session.Gate)
+        {
+            session.ActivitiesInFlight--;
+            if (crashed || session.Abandoned)
+            {
+                return;
+            }
+
+            session.Inbox.Add(result);
+            if (!session.Running)
+            {
+                session.Running = true;
+                start = true;
+            }
+        }
+
+        if (start)
+        {
+            _ = Task.Run(() => ProcessSessionAsync(session));
+        }
     }
 
     /// <summary>Runs an activity and turns its outcome into the result message for its orchestration.</summary>

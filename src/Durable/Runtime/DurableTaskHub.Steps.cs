@@ -139,6 +139,7 @@ public sealed partial class DurableTaskHub
             if (session.ActivitiesInFlight > 0)
             {
                 session.Running = false;
+                QuiescenceChecked?.Invoke(session.InstanceId, false);
                 return;
             }
 
@@ -172,6 +173,7 @@ public sealed partial class DurableTaskHub
             logger.LogWarning(ex, "Instance {InstanceId}: releasing triggers failed; they will be redelivered and dropped as duplicates.", session.InstanceId);
         }
 
+        QuiescenceChecked?.Invoke(session.InstanceId, true);
         TrimCache();
     }
 

@@ -71,6 +71,9 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     /// <summary>Observer for tests and diagnostics: called with the instance id when a step starts and ends on this host.</summary>
     public event Action<string, bool>? StepExecuting;
 
+    /// <summary>Test hook: after a session's loop ends, with whether it released its triggers (the instance was quiescent).</summary>
+    internal event Action<string, bool>? QuiescenceChecked;
+
     internal DateTime UtcNow => Clock.GetUtcNow().UtcDateTime;
 
     /// <summary>Creates tables, queues and containers if needed (idempotent).</summary>
