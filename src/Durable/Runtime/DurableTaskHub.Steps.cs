@@ -145,7 +145,7 @@ public sealed partial class DurableTaskHub
 
             release = [.. session.HeldTriggers];
             session.HeldTriggers.Clear();
-            rows = [.. session.DispatchedRows];
+            rows = [.. session.DispatchedRows, .. TakeRowsOfEndedActivities(session)];
             session.DispatchedRows.Clear();
             session.Running = false;
         }
@@ -175,6 +175,23 @@ public sealed partial class DurableTaskHub
 
         QuiescenceChecked?.Invoke(session.InstanceId, true);
         TrimCache();
+    }
+
+    /// <summary>
+    /// Outbox rows of local activities whose execution has ended (finished, or continued as new): no commit will
+    /// record their results, so they are deleted once the activities have run, or every reload would run them again.
+    /// </summary>
+    private static List<string> TakeRowsOfEndedActivities(InstanceSession session)
+    {
+        var state = session.State;
+        string? running = state is null || state.IsTerminal || state.Status == OrchestrationRuntimeStatus.ContinuedAsNew ? null : $"{session.InstanceId}|{state.ExecutionId}|";
+        var ended = session.ActivityRows.Where(kv => running is null || !kv.Key.StartsWith(running, StringComparison.Ordinal)).ToList();
+        foreach (var (key, _) in ended)
+        {
+            session.ActivityRows.Remove(key);
+        }
+
+        return ended.Select(kv => kv.Value).ToList();
     }
 
     private void TrimCache()

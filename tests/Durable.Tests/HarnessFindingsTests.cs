@@ -1,0 +1,147 @@
+using Azure.Data.Tables;
+using Governance.Durable.Core;
+using Governance.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Governance.Durable.Tests;
+
+/// <summary>Lets a test decide when <see cref="GatedActivity"/> finishes; counts its runs.</summary>
+public sealed class ActivityGate
+{
+    public SemaphoreSlim Release { get; } = new(0);
+
+    public int Runs;
+}
+
+public sealed class GatedActivity(ActivityGate gate) : TaskActivity<string, string>
+{
+    public override async Task<string> RunAsync(TaskActivityContext context, string input)
+    {
+        Interlocked.Increment(ref gate.Runs);
+        await gate.Release.WaitAsync(TimeSpan.FromSeconds(60));
+        return input;
+    }
+}
+
+/// <summary>Starts an activity and finishes without waiting for it (fire and forget).</summary>
+public sealed class FireAndForget : TaskOrchestrator<object?, string>
+{
+    public override Task<string> RunAsync(TaskOrchestrationContext context, object? input)
+    {
+        _ = context.CallActivityAsync<string>(nameof(GatedActivity), "late");
+        return Task.FromResult("done");
+    }
+}
+
+/// <summary>Continues as new forever without awaiting anything (only suspend or terminate can stop it).</summary>
+public sealed class RestlessLoop : TaskOrchestrator<int, int>
+{
+    public override Task<int> RunAsync(TaskOrchestrationContext context, int generation)
+    {
+        context.ContinueAsNew(generation + 1);
+        return Task.FromResult(generation);
+    }
+}
+
+/// <summary>Waits for the same event twice and reports the payloads in arrival order.</summary>
+public sealed class TwoInOrder : TaskOrchestrator<object?, string>
+{
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, object? input)
+    {
+        string first = await context.WaitForExternalEvent<string>("E");
+        string second = await context.WaitForExternalEvent<string>("E");
+        return first + second;
+    }
+}
+
+/// <summary>Cases an independent conformance and fault harness found broken (issue 8).</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class HarnessFindingsTests(AzuriteFixture azurite)
+{
+    private static void Tasks(DurableTaskRegistry r) => r.AddOrchestrator<FireAndForget>().AddActivity<GatedActivity>()
+        .AddOrchestrator<RestlessLoop>().AddOrchestrator<TwoInOrder>().AddOrchestrator<WaitForTwoEvents>()
+        .AddOrchestrator<Parent>().AddOrchestrator<Child>().AddActivity<SayHello>();
+
+    private static async Task<int> OutboxRowsAsync(AzuriteFixture azurite, string hub, string instanceId)
+    {
+        var table = new TableClient(azurite.ConnectionString, hub + "History");
+        int count = 0;
+        await foreach (var _ in table.QueryAsync<TableEntity>(e => e.PartitionKey == instanceId && e.RowKey.CompareTo("1|") >= 0 && e.RowKey.CompareTo("2|") < 0))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Sends a message to the instance the way the runtime does, bypassing the client's checks, and waits until a step of it ends.</summary>
+    private static async Task PokeAsync(TestHost host, string instanceId)
+    {
+        var stepped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnStep(string id, bool starting)
+        {
+            if (id == instanceId && !starting)
+            {
+                stepped.TrySetResult();
+            }
+        }
+
+        var quiet = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnQuiet(string id, bool released)
+        {
+            if (id == instanceId)
+            {
+                quiet.TrySetResult();
+            }
+        }
+
+        host.Hub.StepExecuting += OnStep;
+        host.Hub.QuiescenceChecked += OnQuiet;
+        try
+        {
+            await host.Hub.SendAsync(new TaskMessage(Guid.NewGuid().ToString("N"), instanceId, new EventRaisedEvent("Poke", null) { Timestamp = DateTime.UtcNow }), CancellationToken.None);
+            await stepped.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await quiet.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            host.Hub.StepExecuting -= OnStep;
+            host.Hub.QuiescenceChecked -= OnQuiet;
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2_000)]
+    public async Task An_activity_still_running_when_its_orchestration_finishes_runs_once_and_leaves_no_outbox_row(int cacheSize)
+    {
+        string hub = TestHost.NewHubName();
+        var gate = new ActivityGate();
+        void Options(DurableTaskOptions o) => o.InstanceCacheSize = cacheSize;
+        string id;
+        await using (var host = await TestHost.StartAsync(azurite, Tasks, configure: Options, services: s => s.AddSingleton(gate), hubName: hub))
+        {
+            id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(FireAndForget));
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, (await host.WaitForCompletionAsync(id)).RuntimeStatus);
+            var quiet = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            host.Hub.QuiescenceChecked += (i, released) => { if (i == id && released) { quiet.TrySetResult(); } };
+            gate.Release.Release();
+            await quiet.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            for (int i = 0; i < 3; i++)
+            {
+                await PokeAsync(host, id);
+            }
+
+            Assert.Equal(1, gate.Runs);
+        }
+
+        gate.Release.Release(10);
+        await using (var restarted = await TestHost.StartAsync(azurite, Tasks, configure: Options, services: s => s.AddSingleton(gate), hubName: hub))
+        {
+            await PokeAsync(restarted, id);
+        }
+
+        Assert.Equal(1, gate.Runs);
+        Assert.Equal(0, await OutboxRowsAsync(azurite, hub, id));
+    }
+}
