@@ -144,4 +144,27 @@ public sealed class HarnessFindingsTests(AzuriteFixture azurite)
         Assert.Equal(1, gate.Runs);
         Assert.Equal(0, await OutboxRowsAsync(azurite, hub, id));
     }
+
+    [Fact]
+    public async Task An_orchestration_that_continues_as_new_at_once_can_be_suspended_resumed_and_terminated()
+    {
+        await using var host = await TestHost.StartAsync(azurite, Tasks);
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(RestlessLoop), 0);
+        await host.WaitUntilAsync(id, m => m.Generation > 3, TimeSpan.FromSeconds(30));
+
+        await host.Client.SuspendInstanceAsync(id, "pause");
+        var suspended = await host.WaitUntilAsync(id, m => m.RuntimeStatus == OrchestrationRuntimeStatus.Suspended, TimeSpan.FromSeconds(20));
+        var still = await host.Client.GetInstanceAsync(id);
+        Assert.Equal(suspended.Generation, still!.Generation);
+
+        await host.Client.ResumeInstanceAsync(id, "go on");
+        await host.WaitUntilAsync(id, m => m.Generation > suspended.Generation + 2, TimeSpan.FromSeconds(20));
+
+        await host.Client.TerminateInstanceAsync(id, "stop");
+        var terminated = await host.WaitUntilAsync(id, m => m.RuntimeStatus == OrchestrationRuntimeStatus.Terminated, TimeSpan.FromSeconds(20));
+        await PokeAsync(host, id);
+        var after = await host.Client.GetInstanceAsync(id);
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, after!.RuntimeStatus);
+        Assert.Equal(terminated.Generation, after.Generation);
+    }
 }

@@ -404,21 +404,35 @@ public sealed partial class DurableTaskHub
             return null;
         }
 
-        // A start message begins a new execution when there is none, the last one ended, or ContinueAsNew named it.
+        // A start message begins a new execution when there is none, the last one ended (a start ContinueAsNew
+        // announced before a termination is not one), or ContinueAsNew named it.
         var start = fresh.OfType<ExecutionStartedEvent>().FirstOrDefault(s =>
             current is null
-            || (current.IsTerminal && s.ExecutionId != current.ExecutionId)
+            || (current.IsTerminal && s.ExecutionId != current.ExecutionId && s.ExecutionId != current.NextExecutionId)
             || (current.Status == OrchestrationRuntimeStatus.ContinuedAsNew && s.ExecutionId == current.NextExecutionId));
-        if (start is not null)
+        if (start is not null && current?.Status == OrchestrationRuntimeStatus.ContinuedAsNew && fresh.Any(IsLifecycleEvent))
         {
-            // Start the execution in this step; whatever else came with it is handled by the next step.
-            var rest = messages.Where(m => m.Event is not ExecutionStartedEvent && !session.SeenMessageIds.Contains(m.Id)).ToList();
+            // Terminate, suspend and resume act on the instance between generations first; the start waits one step.
+            // (Starting first let an orchestration that continues as new at once push them behind every generation.)
+            lock (session.Gate)
+            {
+                session.Inbox.InsertRange(0, messages.Where(m => m.Event is ExecutionStartedEvent));
+            }
+
+            fresh.RemoveAll(e => e is ExecutionStartedEvent);
+            start = null;
+        }
+        else if (start is not null)
+        {
+            // Start the execution in this step with the events that came with it; other messages (results of the
+            // previous execution, lifecycle changes) are handled by the next step.
+            var rest = messages.Where(m => m.Event is not ExecutionStartedEvent and not EventRaisedEvent && !session.SeenMessageIds.Contains(m.Id)).ToList();
             lock (session.Gate)
             {
                 session.Inbox.InsertRange(0, rest);
             }
 
-            return PlanNewExecution(session, start, [], now);
+            return PlanNewExecution(session, start, fresh.Where(e => e is EventRaisedEvent).ToList(), now);
         }
 
         if (current is null && fresh.OfType<MessagePoisonedEvent>().FirstOrDefault(p => p.Start is not null) is { } poisonedStart)
@@ -451,6 +465,14 @@ public sealed partial class DurableTaskHub
                 case ExecutionSuspendedEvent when state.Status is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending:
                     inbound.Add(e);
                     state.Status = OrchestrationRuntimeStatus.Suspended;
+                    break;
+                case ExecutionSuspendedEvent when state.Status == OrchestrationRuntimeStatus.ContinuedAsNew:
+                    // Between generations: the next generation starts suspended.
+                    state.HeldEvents.RemoveAll(h => h is ExecutionSuspendedEvent);
+                    state.HeldEvents.Add(e);
+                    break;
+                case ExecutionResumedEvent when state.Status == OrchestrationRuntimeStatus.ContinuedAsNew:
+                    state.HeldEvents.RemoveAll(h => h is ExecutionSuspendedEvent);
                     break;
                 case ExecutionSuspendedEvent or ExecutionResumedEvent:
                     break; // Suspending a suspended instance, or resuming a running one, changes nothing.
@@ -536,6 +558,9 @@ public sealed partial class DurableTaskHub
         return FinishPlan(plan, state, now);
     }
 
+    private static bool IsLifecycleEvent(HistoryEvent e) =>
+        e is ExecutionTerminatedEvent or ExecutionSuspendedEvent or ExecutionResumedEvent or MessagePoisonedEvent;
+
     /// <summary>The start message itself was poison: record the instance as failed, with the reason.</summary>
     private StepPlan PlanPoisonedStart(InstanceSession session, MessagePoisonedEvent poisoned, DateTime now)
     {
@@ -582,11 +607,8 @@ public sealed partial class DurableTaskHub
             RecentMessageIds = previous is null ? [] : previous.RecentMessageIds.Concat(session.History.Select(e => e.MessageId).OfType<string>()).TakeLast(MaxRecentMessageIds).ToList(),
         };
         var inbound = new List<HistoryEvent> { start with { Generation = generation } };
-        if (previous?.Status == OrchestrationRuntimeStatus.ContinuedAsNew)
-        {
-            inbound.AddRange(previous.HeldEvents);
-        }
-
+        var held = previous?.Status == OrchestrationRuntimeStatus.ContinuedAsNew ? previous.HeldEvents : [];
+        inbound.AddRange(held.Where(e => e is not ExecutionSuspendedEvent));
         inbound.AddRange(others.Where(e => e is EventRaisedEvent));
         var plan = new StepPlan
         {
@@ -598,6 +620,16 @@ public sealed partial class DurableTaskHub
         };
         plan.NewEvents.Add(new OrchestratorStartedEvent { Timestamp = now });
         session.Executor = null;
+        if (held.OfType<ExecutionSuspendedEvent>().FirstOrDefault() is { } suspended)
+        {
+            // Suspended between generations: record the start, run nothing until resumed (events wait with it).
+            plan.NewEvents.Add(inbound[0]);
+            plan.NewEvents.Add(suspended);
+            state.Status = OrchestrationRuntimeStatus.Suspended;
+            state.HeldEvents = inbound.Skip(1).ToList();
+            return FinishPlan(plan, state, now);
+        }
+
         var executor = CreateExecutor(session, state, plan, now, start);
         if (executor is not null)
         {
