@@ -54,13 +54,32 @@ public sealed class TwoInOrder : TaskOrchestrator<object?, string>
     }
 }
 
+public sealed class Boom : TaskActivity<string, string>
+{
+    public override Task<string> RunAsync(TaskActivityContext context, string input) => throw new InvalidOperationException("boom: " + input);
+}
+
+/// <summary>Lets an activity's failure escape the orchestrator.</summary>
+public sealed class UncaughtActivityFailure : TaskOrchestrator<object?, string>
+{
+    public override Task<string> RunAsync(TaskOrchestrationContext context, object? input) => context.CallActivityAsync<string>(nameof(Boom), "x");
+}
+
+/// <summary>Starts a waiting child (id: own id + ":child") and waits for it.</summary>
+public sealed class ParentOfWaiter : TaskOrchestrator<object?, string>
+{
+    public override Task<string> RunAsync(TaskOrchestrationContext context, object? input)
+        => context.CallSubOrchestratorAsync<string>(nameof(WaitForTwoEvents), null, new SubOrchestrationOptions(instanceId: context.InstanceId + ":child"));
+}
+
 /// <summary>Cases an independent conformance and fault harness found broken (issue 8).</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class HarnessFindingsTests(AzuriteFixture azurite)
 {
     private static void Tasks(DurableTaskRegistry r) => r.AddOrchestrator<FireAndForget>().AddActivity<GatedActivity>()
         .AddOrchestrator<RestlessLoop>().AddOrchestrator<TwoInOrder>().AddOrchestrator<WaitForTwoEvents>()
-        .AddOrchestrator<Parent>().AddOrchestrator<Child>().AddActivity<SayHello>();
+        .AddOrchestrator<Parent>().AddOrchestrator<Child>().AddActivity<SayHello>()
+        .AddOrchestrator<UncaughtActivityFailure>().AddActivity<Boom>().AddOrchestrator<ParentOfWaiter>();
 
     private static async Task<int> OutboxRowsAsync(AzuriteFixture azurite, string hub, string instanceId)
     {
@@ -166,5 +185,53 @@ public sealed class HarnessFindingsTests(AzuriteFixture azurite)
         var after = await host.Client.GetInstanceAsync(id);
         Assert.Equal(OrchestrationRuntimeStatus.Terminated, after!.RuntimeStatus);
         Assert.Equal(terminated.Generation, after.Generation);
+    }
+
+    [Fact]
+    public async Task Events_and_lifecycle_changes_for_unknown_or_finished_instances_are_refused()
+    {
+        await using var host = await TestHost.StartAsync(azurite, Tasks);
+        string missing = "missing-" + Guid.NewGuid().ToString("N")[..8];
+        Assert.Equal(missing, (await Assert.ThrowsAsync<OrchestrationNotFoundException>(() => host.Client.RaiseEventAsync(missing, "First", "x"))).InstanceId);
+        await Assert.ThrowsAsync<OrchestrationNotFoundException>(() => host.Client.TerminateInstanceAsync(missing, "x"));
+        await Assert.ThrowsAsync<OrchestrationNotFoundException>(() => host.Client.SuspendInstanceAsync(missing));
+        await Assert.ThrowsAsync<OrchestrationNotFoundException>(() => host.Client.ResumeInstanceAsync(missing));
+
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(WaitForTwoEvents));
+        await host.Client.TerminateInstanceAsync(id, "done");
+        await host.WaitForCompletionAsync(id);
+        var finished = await Assert.ThrowsAsync<OrchestrationFinishedException>(() => host.Client.RaiseEventAsync(id, "First", "x"));
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, finished.Status);
+        await Assert.ThrowsAsync<OrchestrationFinishedException>(() => host.Client.TerminateInstanceAsync(id, "again"));
+        await Assert.ThrowsAsync<OrchestrationFinishedException>(() => host.Client.SuspendInstanceAsync(id));
+    }
+
+    [Fact]
+    public async Task Recursive_termination_terminates_running_sub_orchestrations()
+    {
+        await using var host = await TestHost.StartAsync(azurite, Tasks);
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ParentOfWaiter));
+        string child = id + ":child";
+        await host.WaitUntilAsync(child, m => m.WaitingForEvents.Contains("First"));
+
+        await host.Client.TerminateInstanceAsync(id, new TerminateInstanceOptions("withdrawn", Recursive: true));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await host.WaitForCompletionAsync(id)).RuntimeStatus);
+        var childDone = await host.WaitForCompletionAsync(child, TimeSpan.FromSeconds(20));
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, childDone.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task An_uncaught_activity_failure_is_the_inner_failure_of_the_orchestration()
+    {
+        await using var host = await TestHost.StartAsync(azurite, Tasks);
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(UncaughtActivityFailure));
+        var done = await host.WaitForCompletionAsync(id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        Assert.Equal(typeof(TaskFailedException).FullName, done.FailureDetails!.ErrorType);
+        Assert.Equal(typeof(InvalidOperationException).FullName, done.FailureDetails.InnerFailure?.ErrorType);
+        Assert.Equal("boom: x", done.FailureDetails.InnerFailure!.ErrorMessage);
+        Assert.True(done.FailureDetails.IsCausedBy<InvalidOperationException>());
     }
 }
