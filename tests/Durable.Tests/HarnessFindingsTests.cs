@@ -94,7 +94,7 @@ public sealed class HarnessFindingsTests(AzuriteFixture azurite)
     }
 
     /// <summary>Sends a message to the instance the way the runtime does, bypassing the client's checks, and waits until a step of it ends.</summary>
-    private static async Task PokeAsync(TestHost host, string instanceId)
+    private static async Task PokeAsync(TestHost host, string instanceId, HistoryEvent? e = null)
     {
         var stepped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnStep(string id, bool starting)
@@ -118,7 +118,7 @@ public sealed class HarnessFindingsTests(AzuriteFixture azurite)
         host.Hub.QuiescenceChecked += OnQuiet;
         try
         {
-            await host.Hub.SendAsync(new TaskMessage(Guid.NewGuid().ToString("N"), instanceId, new EventRaisedEvent("Poke", null) { Timestamp = DateTime.UtcNow }), CancellationToken.None);
+            await host.Hub.SendAsync(new TaskMessage(Guid.NewGuid().ToString("N"), instanceId, (e ?? new EventRaisedEvent("Poke", null)) with { Timestamp = DateTime.UtcNow }), CancellationToken.None);
             await stepped.Task.WaitAsync(TimeSpan.FromSeconds(30));
             await quiet.Task.WaitAsync(TimeSpan.FromSeconds(30));
         }
@@ -233,5 +233,43 @@ public sealed class HarnessFindingsTests(AzuriteFixture azurite)
         Assert.Equal(typeof(InvalidOperationException).FullName, done.FailureDetails.InnerFailure?.ErrorType);
         Assert.Equal("boom: x", done.FailureDetails.InnerFailure!.ErrorMessage);
         Assert.True(done.FailureDetails.IsCausedBy<InvalidOperationException>());
+    }
+
+    [Fact]
+    public async Task An_event_that_reaches_an_instance_before_its_start_is_kept_until_it_runs()
+    {
+        await using var host = await TestHost.StartAsync(azurite, Tasks);
+        string id = "early-" + Guid.NewGuid().ToString("N")[..8];
+
+        // The event overtakes the start (as when another host's message is received first).
+        await PokeAsync(host, id, new EventRaisedEvent("First", "\"early\""));
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(WaitForTwoEvents), null, new StartOrchestrationOptions(id));
+        await host.WaitUntilAsync(id, m => m.WaitingForEvents.Contains("Second"), TimeSpan.FromSeconds(20));
+        await host.Client.RaiseEventAsync(id, "Second", "late");
+
+        Assert.Equal("early+late", (await host.WaitForCompletionAsync(id)).ReadOutputAs<string>());
+    }
+
+    [Fact]
+    public async Task Events_raised_one_after_the_other_from_two_clients_arrive_in_that_order()
+    {
+        string hub = TestHost.NewHubName();
+        // A long idle poll on the owner widens the window in which an in-memory hand-off would overtake the queue.
+        await using var owner = await TestHost.StartAsync(azurite, Tasks, configure: o => { o.PartitionCount = 1; o.MaxQueuePollingInterval = TimeSpan.FromSeconds(30); }, hubName: hub);
+        await using var other = await TestHost.StartAsync(azurite, Tasks, configure: o => { o.PartitionCount = 1; o.WorkerEnabled = false; }, hubName: hub);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (owner.Hub.OwnedPartitions.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        for (int round = 0; round < 3; round++)
+        {
+            string id = await owner.Client.ScheduleNewOrchestrationInstanceAsync(nameof(TwoInOrder));
+            await owner.WaitUntilAsync(id, m => m.WaitingForEvents.Contains("E"), TimeSpan.FromSeconds(20));
+            await other.Client.RaiseEventAsync(id, "E", "1");
+            await owner.Client.RaiseEventAsync(id, "E", "2");
+            Assert.Equal("12", (await owner.WaitForCompletionAsync(id, TimeSpan.FromSeconds(30))).ReadOutputAs<string>());
+        }
     }
 }

@@ -232,6 +232,9 @@ public sealed partial class DurableTaskHub
                 session.SeenMessageIds.UnionWith(recent);
             }
 
+            // Held events are recorded too: a redelivery of one must not be held twice.
+            session.SeenMessageIds.UnionWith(loaded?.State.HeldEvents.Select(e => e.MessageId).OfType<string>() ?? []);
+
             foreach (string stale in loaded?.StaleRowKeys ?? [])
             {
                 session.DispatchedRows.Add(stale);
@@ -277,7 +280,7 @@ public sealed partial class DurableTaskHub
             session.History.AddRange(plan.NewEvents);
         }
 
-        foreach (var e in plan.NewEvents)
+        foreach (var e in plan.NewEvents.Concat(plan.State.HeldEvents))
         {
             if (e.MessageId is not null)
             {
@@ -408,6 +411,7 @@ public sealed partial class DurableTaskHub
         // announced before a termination is not one), or ContinueAsNew named it.
         var start = fresh.OfType<ExecutionStartedEvent>().FirstOrDefault(s =>
             current is null
+            || current.IsAwaitingStart
             || (current.IsTerminal && s.ExecutionId != current.ExecutionId && s.ExecutionId != current.NextExecutionId)
             || (current.Status == OrchestrationRuntimeStatus.ContinuedAsNew && s.ExecutionId == current.NextExecutionId));
         if (start is not null && current?.Status == OrchestrationRuntimeStatus.ContinuedAsNew && fresh.Any(IsLifecycleEvent))
@@ -435,12 +439,17 @@ public sealed partial class DurableTaskHub
             return PlanNewExecution(session, start, fresh.Where(e => e is EventRaisedEvent).ToList(), now);
         }
 
-        if (current is null && fresh.OfType<MessagePoisonedEvent>().FirstOrDefault(p => p.Start is not null) is { } poisonedStart)
+        if ((current is null || current.IsAwaitingStart) && fresh.OfType<MessagePoisonedEvent>().FirstOrDefault(p => p.Start is not null) is { } poisonedStart)
         {
             return PlanPoisonedStart(session, poisonedStart, now);
         }
 
-        if (current is null || current.IsTerminal)
+        if (current is null || current.IsAwaitingStart)
+        {
+            return PlanAwaitingStart(session, current, fresh, now);
+        }
+
+        if (current.IsTerminal)
         {
             logger.LogInformation("Instance {InstanceId}: dropped {Count} message(s) for an instance that is not running.", session.InstanceId, fresh.Count);
             return null;
@@ -558,6 +567,18 @@ public sealed partial class DurableTaskHub
         return FinishPlan(plan, state, now);
     }
 
+    /// <summary>
+    /// Messages that reach an instance before its start message (another sender's message overtook it) are kept in
+    /// a state row awaiting the start, and given to the execution when it starts: never dropped.
+    /// </summary>
+    private static StepPlan PlanAwaitingStart(InstanceSession session, InstanceState? current, List<HistoryEvent> fresh, DateTime now)
+    {
+        var state = current?.Clone() ?? new InstanceState { InstanceId = session.InstanceId, Status = OrchestrationRuntimeStatus.Pending, CreatedAt = now };
+        state.HeldEvents.AddRange(fresh.Where(e => e is not ExecutionStartedEvent));
+        var plan = new StepPlan { State = state, ExpectedETag = current is null ? null : session.ETag, FirstSequence = 0, ProjectionChanged = false };
+        return FinishPlan(plan, state, now);
+    }
+
     private static bool IsLifecycleEvent(HistoryEvent e) =>
         e is ExecutionTerminatedEvent or ExecutionSuspendedEvent or ExecutionResumedEvent or MessagePoisonedEvent;
 
@@ -577,7 +598,7 @@ public sealed partial class DurableTaskHub
             Tags = start.Tags is null ? new() : new Dictionary<string, string>(start.Tags),
             Parent = start.Parent,
         };
-        var plan = new StepPlan { State = state, ExpectedETag = null, FirstSequence = 0, StartsNewGeneration = true };
+        var plan = new StepPlan { State = state, ExpectedETag = session.State is null ? null : session.ETag, FirstSequence = 0, StartsNewGeneration = true };
         plan.NewEvents.Add(new OrchestratorStartedEvent { Timestamp = now });
         plan.NewEvents.Add(start);
         plan.NewEvents.Add(poisoned with { Start = null });
@@ -607,7 +628,7 @@ public sealed partial class DurableTaskHub
             RecentMessageIds = previous is null ? [] : previous.RecentMessageIds.Concat(session.History.Select(e => e.MessageId).OfType<string>()).TakeLast(MaxRecentMessageIds).ToList(),
         };
         var inbound = new List<HistoryEvent> { start with { Generation = generation } };
-        var held = previous?.Status == OrchestrationRuntimeStatus.ContinuedAsNew ? previous.HeldEvents : [];
+        var held = previous is { Status: OrchestrationRuntimeStatus.ContinuedAsNew } or { IsAwaitingStart: true } ? previous.HeldEvents : [];
         inbound.AddRange(held.Where(e => e is not ExecutionSuspendedEvent));
         inbound.AddRange(others.Where(e => e is EventRaisedEvent));
         var plan = new StepPlan
@@ -620,6 +641,15 @@ public sealed partial class DurableTaskHub
         };
         plan.NewEvents.Add(new OrchestratorStartedEvent { Timestamp = now });
         session.Executor = null;
+        if (held.OfType<ExecutionTerminatedEvent>().FirstOrDefault() is { } terminated)
+        {
+            // Terminated before it started.
+            plan.NewEvents.Add(inbound[0]);
+            plan.NewEvents.Add(terminated);
+            Complete(plan, session, OrchestrationRuntimeStatus.Terminated, DurableJson.Serialize(terminated.Reason), null, now);
+            return FinishPlan(plan, state, now);
+        }
+
         if (held.OfType<ExecutionSuspendedEvent>().FirstOrDefault() is { } suspended)
         {
             // Suspended between generations: record the start, run nothing until resumed (events wait with it).
@@ -788,7 +818,7 @@ public sealed partial class DurableTaskHub
         }
     }
 
-    private StepPlan FinishPlan(StepPlan plan, InstanceState state, DateTime now)
+    private static StepPlan FinishPlan(StepPlan plan, InstanceState state, DateTime now)
     {
         state.LastUpdatedAt = now;
         state.HistoryCount = plan.FirstSequence + plan.NewEvents.Count;

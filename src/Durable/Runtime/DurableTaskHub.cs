@@ -29,6 +29,10 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     private CancellationTokenSource stopping = new();
     private readonly List<Task> loops = [];
     private readonly ConcurrentDictionary<int, CancellationTokenSource> partitionListeners = new();
+    private readonly ConcurrentDictionary<int, WakeSignal> listenerWakes = new();
+
+    /// <summary>Start messages this host sent for instances it just created (their history is known to be empty), by message id.</summary>
+    private readonly ConcurrentDictionary<string, int> newInstanceHints = new(StringComparer.Ordinal);
     private bool storageReady;
     private volatile bool crashed;
 
@@ -179,6 +183,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     {
         var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
         partitionListeners[partition] = cts;
+        listenerWakes[partition] = new WakeSignal();
         Timers.AddPartition(partition);
         _ = Task.Run(() => ControlQueueLoopAsync(partition, cts.Token), CancellationToken.None);
     }
@@ -188,6 +193,12 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         if (partitionListeners.TryRemove(partition, out var cts))
         {
             cts.Cancel();
+        }
+
+        listenerWakes.TryRemove(partition, out _);
+        foreach (var hint in newInstanceHints.Where(h => h.Value == partition).ToList())
+        {
+            newInstanceHints.TryRemove(hint.Key, out _);
         }
 
         Timers.RemovePartition(partition);
@@ -244,25 +255,25 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     // ---- sending ---------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Sends a message to an instance durably. When this host owns the instance's partition, the message is
-    /// written invisible and handed over in memory (no queue poll); if this host dies it becomes visible again.
+    /// Sends a message to an instance durably, through its control queue. When this host owns the instance's
+    /// partition it wakes that queue's listener instead of handing the message over in memory: the listener receives
+    /// it in queue order, so it never overtakes a message another host or client sent before it.
     /// </summary>
     internal async Task SendAsync(TaskMessage message, CancellationToken cancellationToken, bool newInstance = false)
     {
         QueueClient queue = Store.ControlQueueFor(message.InstanceId);
         string text = await Store.ToQueueTextAsync(message);
         int partition = PartitionOf(message.InstanceId);
-        if (!crashed && Partitions.Owns(partition))
+        bool owned = !crashed && Partitions.Owns(partition);
+        if (owned && newInstance)
         {
-            var receipt = await queue.SendMessageAsync(text, Options.MessageVisibilityTimeout, TimeSpan.FromSeconds(-1), cancellationToken);
-            if (!crashed && Partitions.Owns(partition))
-            {
-                Deliver(message, new QueueMessageTrigger(queue, receipt.Value.MessageId, receipt.Value.PopReceipt), newInstance);
-            }
+            newInstanceHints[message.Id] = partition;
         }
-        else
+
+        await queue.SendMessageAsync(text, null, TimeSpan.FromSeconds(-1), cancellationToken);
+        if (owned && listenerWakes.TryGetValue(partition, out var wake))
         {
-            await queue.SendMessageAsync(text, null, TimeSpan.FromSeconds(-1), cancellationToken);
+            wake.Set();
         }
     }
 
@@ -319,7 +330,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     private async Task ControlQueueLoopAsync(int partition, CancellationToken cancellationToken)
     {
         QueueClient queue = Store.ControlQueues[partition];
-        var backoff = new PollingBackoff(Options.MaxQueuePollingInterval);
+        var backoff = new PollingBackoff(Options.MaxQueuePollingInterval, listenerWakes.GetValueOrDefault(partition));
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -361,7 +372,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
                         };
                     }
 
-                    Deliver(message, trigger);
+                    Deliver(message, trigger, newInstanceHints.TryRemove(message.Id, out _));
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -494,8 +505,8 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     internal IServiceProvider Services => services;
 }
 
-/// <summary>Adaptive idle polling: starts at 10 ms and doubles up to the configured maximum; reset on work.</summary>
-internal sealed class PollingBackoff(TimeSpan max)
+/// <summary>Adaptive idle polling: starts at 10 ms and doubles up to the configured maximum; reset on work or by a wake-up.</summary>
+internal sealed class PollingBackoff(TimeSpan max, WakeSignal? wake = null)
 {
     private static readonly TimeSpan Min = TimeSpan.FromMilliseconds(10);
     private TimeSpan current = Min;
@@ -504,7 +515,43 @@ internal sealed class PollingBackoff(TimeSpan max)
 
     public async Task WaitAsync(CancellationToken cancellationToken)
     {
-        await Task.Delay(current, cancellationToken);
+        if (wake is null)
+        {
+            await Task.Delay(current, cancellationToken);
+        }
+        else if (await wake.WaitAsync(current, cancellationToken))
+        {
+            current = Min;
+            return;
+        }
+
         current = TimeSpan.FromTicks(Math.Min(current.Ticks * 2, max.Ticks));
+    }
+}
+
+/// <summary>Wakes a waiting poller at once (a message was just sent to its queue); a wake-up before the wait is not lost.</summary>
+internal sealed class WakeSignal
+{
+    private TaskCompletionSource signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Set() => Volatile.Read(ref signal).TrySetResult();
+
+    /// <summary>Waits for a wake-up or <paramref name="timeout"/>; true when woken.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var current = Volatile.Read(ref signal);
+        if (!current.Task.IsCompleted)
+        {
+            await Task.WhenAny(current.Task, Task.Delay(timeout, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        if (!current.Task.IsCompleted)
+        {
+            return false;
+        }
+
+        Interlocked.CompareExchange(ref signal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), current);
+        return true;
     }
 }
