@@ -1,3 +1,4 @@
+using Azure.Storage.Queues;
 using Governance.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -54,11 +55,17 @@ public sealed class CrashBeforeResultHandOff : IDurableFaultInjector
     }
 }
 
+/// <summary>Awaits one gated activity.</summary>
+public sealed class OneGated : TaskOrchestrator<object?, string>
+{
+    public override Task<string> RunAsync(TaskOrchestrationContext context, object? input) => context.CallActivityAsync<string>(nameof(GatedActivity), "once");
+}
+
 [Collection(AzuriteCollection.Name)]
 public sealed class RecoveryTests(AzuriteFixture azurite)
 {
     private static void Tasks(DurableTaskRegistry r) => r.AddOrchestrator<FiveEffects>().AddActivity<RecordEffect>()
-        .AddOrchestrator<WaitForTwoEvents>();
+        .AddOrchestrator<WaitForTwoEvents>().AddOrchestrator<OneGated>().AddActivity<GatedActivity>().AddOrchestrator<SleepDays>();
 
     [Fact]
     public async Task A_crash_between_an_activity_ending_and_its_result_reaching_the_instance_loses_nothing()
@@ -92,5 +99,63 @@ public sealed class RecoveryTests(AzuriteFixture azurite)
         var done = await second.WaitForCompletionAsync(crash.InstanceId, TimeSpan.FromSeconds(60));
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal(5, ledger.Effects.Count(e => e.Key.Instance == crash.InstanceId));
+    }
+
+    [Fact]
+    public async Task The_recovery_sweep_re_drives_an_instance_whose_trigger_was_lost()
+    {
+        string hub = TestHost.NewHubName();
+        var gate = new ActivityGate();
+        string id = "lost-" + Guid.NewGuid().ToString("N")[..8];
+        await using (var first = await TestHost.StartAsync(azurite, Tasks, configure: o => { o.WorkerId = "host-a"; o.RecoverySweepInterval = Timeout.InfiniteTimeSpan; }, services: s => s.AddSingleton(gate), hubName: hub))
+        {
+            await first.Client.ScheduleNewOrchestrationInstanceAsync(nameof(OneGated), null, new StartOrchestrationOptions(id));
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (Volatile.Read(ref gate.Runs) == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+
+            Assert.Equal(1, gate.Runs);
+            first.Hub.Crash();
+        }
+
+        // Whatever window lost it: the start message (the only trigger) is gone; the activity's outbox row remains.
+        for (int p = 0; p < 2; p++)
+        {
+            var queue = new QueueClient(azurite.ConnectionString, $"{hub.ToLowerInvariant()}-control-{p:D2}");
+            await queue.ClearMessagesAsync();
+            Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        }
+
+        gate.Release.Release(10);
+        await using var second = await TestHost.StartAsync(azurite, Tasks,
+            configure: o => { o.WorkerId = "host-a"; o.RecoverySweepInterval = TimeSpan.FromMilliseconds(200); }, services: s => s.AddSingleton(gate), hubName: hub);
+        var done = await second.WaitForCompletionAsync(id, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal("once", done.ReadOutputAs<string>());
+        Assert.True(second.Hub.RecoveredInstanceCount >= 1);
+    }
+
+    [Fact]
+    public async Task The_recovery_sweep_leaves_instances_that_wait_for_events_or_timers_alone()
+    {
+        await using var host = await TestHost.StartAsync(azurite, Tasks, configure: o => o.RecoverySweepInterval = TimeSpan.FromMilliseconds(100));
+        string waiting = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(WaitForTwoEvents));
+        string sleeping = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(SleepDays), 30.0);
+        await host.WaitUntilAsync(waiting, m => m.WaitingForEvents.Contains("First"));
+        await host.WaitUntilAsync(sleeping, m => m.NextTimerDueAt is not null);
+        int before = host.Hub.Recovery.SweepCount;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (host.Hub.Recovery.SweepCount < before + 4 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(host.Hub.Recovery.SweepCount >= before + 4, "the sweep ran");
+        Assert.Equal(0, host.Hub.RecoveredInstanceCount);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await host.Client.GetInstanceAsync(waiting))!.RuntimeStatus);
+        Assert.DoesNotContain(await host.Client.GetInstanceHistoryAsync(sleeping), e => e is TimerFiredEvent);
     }
 }

@@ -37,9 +37,13 @@ public sealed class DurableTaskOptions
     [Range(1, 100)]
     public int MaxDequeueCount { get; set; } = 5;
 
-    /// <summary>How long a received control or work-item message stays invisible while a host works on it.</summary>
+    /// <summary>
+    /// How long a received control or work-item message stays invisible; the host renews it every half period while
+    /// it works on it, so a dead host's messages come back this long after its last renewal (kept below
+    /// <see cref="LeaseDuration"/>, the new owner finds them visible as soon as it owns their partition).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
-    public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Partition lease length; a dead host's partitions are taken over after at most this long.</summary>
     [Range(typeof(TimeSpan), "00:00:15", "00:01:00")]

@@ -43,13 +43,20 @@ public sealed partial class DurableTaskHub
 
                     session.HeldTriggers.AddRange(session.NewTriggers);
                     session.NewTriggers.Clear();
-                    if (session.Inbox.Count == 0)
+                    if (session.Inbox.Count == 0 && !session.RedriveRequested)
                     {
                         break;
                     }
 
                     batch = [.. session.Inbox];
                     session.Inbox.Clear();
+                    if (session.RedriveRequested && batch.Count == 0)
+                    {
+                        // Reload from storage: an empty step re-dispatches the outbox it finds.
+                        session.Unload();
+                    }
+
+                    session.RedriveRequested = false;
                 }
 
                 try

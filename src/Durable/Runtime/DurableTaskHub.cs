@@ -49,6 +49,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         Timers = new TimerService(Store, Clock, logger, (message, trigger) => Deliver(message, trigger));
         orchestrationSlots = new SemaphoreSlim(Options.MaxConcurrentOrchestratorFunctions);
         activitySlots = new SemaphoreSlim(Options.MaxConcurrentActivityFunctions);
+        Recovery = new RecoverySweep(this, logger);
         Partitions.Acquired += OnPartitionAcquired;
         Partitions.Lost += OnPartitionLost;
     }
@@ -66,6 +67,11 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     internal TimerService Timers { get; }
 
     internal DurableTaskRegistry Registry { get; }
+
+    internal RecoverySweep Recovery { get; }
+
+    /// <summary>Instances the recovery sweep of this host found unfinished with nothing pending, and re-drove.</summary>
+    public long RecoveredInstanceCount => Recovery.RedrivenCount;
 
     /// <summary>The partitions this host owns now.</summary>
     public IReadOnlyCollection<int> OwnedPartitions => Partitions.OwnedPartitions;
@@ -115,6 +121,10 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         loops.Add(Task.Run(() => Timers.RunAsync(token), CancellationToken.None));
         loops.Add(Task.Run(() => WorkItemLoopAsync(token), CancellationToken.None));
         loops.Add(Task.Run(() => RenewTriggersLoopAsync(token), CancellationToken.None));
+        if (Options.RecoverySweepInterval != Timeout.InfiniteTimeSpan)
+        {
+            loops.Add(Task.Run(() => Recovery.RunAsync(token), CancellationToken.None));
+        }
         logger.LogInformation("Durable worker {WorkerId} started on task hub {Hub} ({Partitions} partitions).", WorkerId, HubName, Options.PartitionCount);
     }
 
@@ -233,6 +243,66 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
             return !session.Running && session.Inbox.Count == 0 && session.NewTriggers.Count == 0
                 && session.ActivitiesInFlight == 0 && !session.ProjectionRunning;
         }
+    }
+
+    /// <summary>True when this host holds no work of the instance: no step, mailbox, activity, projection or held trigger.</summary>
+    internal bool HoldsNothingOf(string instanceId)
+    {
+        if (!sessions.TryGetValue(instanceId, out var session))
+        {
+            return true;
+        }
+
+        lock (session.Gate)
+        {
+            return !session.Running && session.Inbox.Count == 0 && session.NewTriggers.Count == 0 && session.HeldTriggers.Count == 0
+                && session.ActivitiesInFlight == 0 && !session.ProjectionRunning;
+        }
+    }
+
+    /// <summary>Reloads the instance from storage and re-dispatches its outbox (recovery).</summary>
+    internal void Redrive(string instanceId)
+    {
+        var session = sessions.GetOrAdd(instanceId, id => new InstanceSession(id, PartitionOf(id)));
+        bool start = false;
+        lock (session.Gate)
+        {
+            session.RedriveRequested = true;
+            if (!session.Running)
+            {
+                session.Running = true;
+                start = true;
+            }
+        }
+
+        if (start)
+        {
+            _ = Task.Run(() => ProcessSessionAsync(session));
+        }
+    }
+
+    /// <summary>
+    /// Sends the start message of an instance again, rebuilt from its projection with the same message id (dropped
+    /// as a duplicate if the first one arrives after all). False when there is nothing to start (or it starts later).
+    /// </summary>
+    internal async Task<bool> ResendStartAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var row = await Store.Instances.GetEntityIfExistsAsync<TableEntity>(instanceId, string.Empty, cancellationToken: cancellationToken);
+        if (!row.HasValue)
+        {
+            return false;
+        }
+
+        var m = InstanceEntity.ToMetadata(row.Value!, includePayloads: true);
+        if (m.RuntimeStatus != OrchestrationRuntimeStatus.Pending || m.ExecutionId is null || m.ScheduledStartAt is not null)
+        {
+            // A scheduled start waits in its timer row.
+            return false;
+        }
+
+        var start = new ExecutionStartedEvent(m.Name, m.Version, m.SerializedInput, m.ExecutionId, 0, null, m.Tags.Count > 0 ? new Dictionary<string, string>(m.Tags) : null) { Timestamp = m.CreatedAt.UtcDateTime };
+        await SendAsync(new TaskMessage($"{instanceId}|{m.ExecutionId}|start", instanceId, start), cancellationToken);
+        return true;
     }
 
     /// <summary>Forgets the cached state of an instance that storage no longer has (after a purge).</summary>
