@@ -19,7 +19,7 @@ public sealed class RestartTests(ServiceFixture fixture)
             Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
             await Http.WaitForStepAsync(staff, id, "submit");
             using var submit = await staff.PostAsync($"/api/workflows/{id}/events/submit", Http.Json(new { by = "周", households = 56 }));
-            Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, submit.StatusCode);
             await Http.WaitForStepAsync(staff, id, "approve");
         }
 
@@ -34,7 +34,7 @@ public sealed class RestartTests(ServiceFixture fixture)
         Assert.Contains((await inbox.ReadJsonAsync()).AsArray(), i => (string?)i!["instanceId"] == id);
 
         using var approve = await second.Client("admin").PostAsync($"/api/workflows/{id}/events/approve", Http.Json(new { approved = true, reason = "同意" }));
-        Assert.Equal(HttpStatusCode.Accepted, approve.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
         var done = await Http.WaitForStatusAsync(staff2, id, "Completed");
         Assert.Equal("旧小区改造: approved by 周 (56 households)", (string?)done["output"]);
     }

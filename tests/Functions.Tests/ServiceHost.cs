@@ -67,6 +67,20 @@ public sealed class ServiceHost : IAsyncDisposable
             },
         });
 
+    /// <summary>A service running the real governance processes (community projects...) instead of the test process.</summary>
+    public static async Task<ServiceHost> StartGovernanceAsync(string connectionString, string hubName)
+    {
+        var app = GovernanceApp.Build([], new GovernanceAppOptions
+        {
+            UseLocalSettings = false,
+            RegisterWorkflows = true,
+            Configure = b => b.Configuration.AddInMemoryCollection(Settings(connectionString, hubName)),
+        });
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ServiceHost(app, new Uri(address));
+    }
+
     public static async Task<ServiceHost> StartAsync(string connectionString, string hubName, Action<IServiceCollection>? services = null)
     {
         var app = Build(Settings(connectionString, hubName), services);

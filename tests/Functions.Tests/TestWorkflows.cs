@@ -5,7 +5,7 @@ using Governance.Workflows.Catalog;
 namespace Governance.Functions.Tests;
 
 /// <summary>Input of the test process: required constructor parameters, one optional with a range.</summary>
-public sealed record ApprovalInput(string Title, string Street, string Community, int Amount, [property: Range(-30, 365)] int DueInDays = 5);
+public sealed record ApprovalInput(string Title, string Street, string Community, int Amount, [property: Range(-30, 365)] int DueInDays = 5, int MaxHouseholds = 1000);
 
 public sealed record SubmitPayload(string By, int Households, string? Note = null);
 
@@ -22,13 +22,28 @@ public sealed class TestApproval : TaskOrchestrator<ApprovalInput, string>
         var due = now.AddDays(input.DueInDays);
         context.SetCustomStatus(new WorkflowStatus("提交材料", "Submit documents",
             [new OpenStep("submit", "提交材料", "Submit documents", "community", DateOnly.FromDateTime(due.UtcDateTime), due, input.DueInDays < 0 ? 1 : 0,
-                input.DueInDays < 0 ? "主管" : "正常")]));
-        var submitted = await context.WaitForExternalEvent<SubmitPayload>("submit");
+                input.DueInDays < 0 ? "主管" : "正常", "submit#1")]));
+        var submitted = await context.WaitForSubmission<SubmitPayload, SubmitPayload>("submit", p =>
+        {
+            if (p.Households > input.MaxHouseholds)
+            {
+                throw new SubmissionRejectedException("submit.households", "households",
+                    $"{p.Households} households is more than the {input.MaxHouseholds} the community has.", $"户数{p.Households}超过社区总户数{input.MaxHouseholds}。");
+            }
+
+            return SubmissionAcceptance.Of(p, $"{p.Households} households recorded.", $"已登记{p.Households}户。");
+        }, new SubmissionWaitOptions { StepToken = "submit#1" });
 
         var approveDue = context.CurrentUtcDateTime.AddDays(3);
         context.SetCustomStatus(new WorkflowStatus("街道审批", "Street approval",
             [new OpenStep("approve", "街道审批", "Street approval", "street-office", DateOnly.FromDateTime(approveDue), new DateTimeOffset(approveDue, TimeSpan.Zero), 0, "正常")]));
-        var decision = await context.WaitForExternalEvent<ApprovePayload>("approve");
+        var decision = await context.WaitForSubmission<ApprovePayload>("approve", d =>
+        {
+            if (string.IsNullOrWhiteSpace(d.Reason))
+            {
+                throw new SubmissionRejectedException("approve.reason", "reason", "The decision needs a reason.", "审批须说明理由。");
+            }
+        });
         context.SetCustomStatus(new WorkflowStatus("已完成", "Done", []));
         return $"{input.Title}: {(decision.Approved ? "approved" : "rejected")} by {submitted.By} ({submitted.Households} households)";
     }

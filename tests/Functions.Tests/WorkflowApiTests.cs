@@ -193,17 +193,20 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
         await unknownInstance.ProblemAsync(404);
 
         var historyBefore = (await (await fixture.Auditor.GetAsync($"/api/workflows/{id}/history")).ReadJsonAsync()).AsArray();
-        Assert.DoesNotContain(historyBefore, e => (string?)e!["eventType"] == "EventRaisedEvent");
+        Assert.DoesNotContain(historyBefore, e => (string?)e!["eventType"] == "SubmissionAccepted"); // refusals are recorded, nothing was taken
 
         using var ok = await Staff.PostAsync($"/api/workflows/{id}/events/submit", Http.Json(new { by = "王主任", households = 128 }));
-        Assert.Equal(HttpStatusCode.Accepted, ok.StatusCode);
-        Assert.Equal("staff-key", (string?)(await ok.ReadJsonAsync())["by"]);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var accepted = await ok.ReadJsonAsync();
+        Assert.Equal("staff-key", (string?)accepted["by"]);
+        Assert.Equal("Accepted", (string?)accepted["status"]);
+        Assert.Equal("已登记128户。", (string?)accepted["summaryZh"]);
 
         var status = await Http.WaitForStepAsync(Staff, id, "approve");
         Assert.Equal("街道审批", (string?)status["currentStepZh"]);
 
         using var approve = await fixture.Admin.PostAsync($"/api/workflows/{id}/events/approve", Http.Json(new { approved = true, reason = "符合条件" }));
-        Assert.Equal(HttpStatusCode.Accepted, approve.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
         var done = await Http.WaitForStatusAsync(Staff, id, "Completed");
         Assert.Equal("加装电梯: approved by 王主任 (128 households)", (string?)done["output"]);
 
@@ -214,10 +217,10 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
         var history = (await (await fixture.Auditor.GetAsync($"/api/workflows/{id}/history")).ReadJsonAsync()).AsArray();
         var started = history.First(e => (string?)e!["eventType"] == "ExecutionStartedEvent")!;
         Assert.Equal("staff-key", (string?)started["by"]);
-        var raised = history.Where(e => (string?)e!["eventType"] == "EventRaisedEvent").ToList();
+        var raised = history.Where(e => (string?)e!["eventType"] == "SubmissionAccepted").ToList();
         Assert.Equal(2, raised.Count);
         Assert.Equal("staff-key", (string?)raised[0]!["by"]);
-        Assert.Equal("提交步骤：提交材料", (string?)raised[0]!["whatZh"]);
+        Assert.Equal("提交步骤：提交材料——已登记128户。", (string?)raised[0]!["whatZh"]);
         Assert.Equal("admin-key", (string?)raised[1]!["by"]);
         Assert.Contains(history, e => (string?)e!["whatZh"] == "流程完成");
     }
@@ -228,7 +231,7 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
         string id = await StartAsync(Http.Input(title: "社区食堂", community: "和平社区"));
         await Http.WaitForStepAsync(Staff, id, "submit");
         using var submit = await Staff.PostAsync($"/api/workflows/{id}/events/submit", Http.Json(new { by = "李书记", households = 40, note = "含\"引号\", 逗号" }));
-        Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, submit.StatusCode);
         await Http.WaitForStepAsync(Staff, id, "approve");
 
         using var response = await fixture.Auditor.GetAsync($"/api/workflows/{id}/history?format=csv");
@@ -314,7 +317,7 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
         await Http.WaitForStepAsync(Staff, advanced, "submit");
         using (var s = await Staff.PostAsync($"/api/workflows/{advanced}/events/submit", Http.Json(new { by = "张", households = 1 })))
         {
-            Assert.Equal(HttpStatusCode.Accepted, s.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, s.StatusCode);
         }
 
         await Http.WaitForStepAsync(Staff, advanced, "approve");

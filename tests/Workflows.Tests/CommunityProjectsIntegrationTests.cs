@@ -50,16 +50,16 @@ public sealed class CommunityProjectsIntegrationTests(AzuriteFixture azurite) : 
 
             var community = client.WithActor("community:qingyuan");
             await driver.WaitForStepAsync(round, nameof(ApplicationSubmitted));
-            await community.RaiseEventAsync(round, nameof(ApplicationSubmitted), Payloads.Application("金华里社区", "新居民之家", 10_000m, 168, 240, months: 12));
-            await community.RaiseEventAsync(round, nameof(ApplicationSubmitted), Payloads.Application("滨河西里南区社区", "帮老助困服务队", 8_000m, 499, 1_000));
-            await community.RaiseEventAsync(round, nameof(ApplicationSubmitted), Payloads.Application("郁花园社区", "社区文化活动中心", 10_000m, 100, 200, months: 1));
+            await community.SubmitAcceptedAsync(round, nameof(ApplicationSubmitted), Payloads.Application("金华里社区", "新居民之家", 10_000m, 168, 240, months: 12));
+            await community.SubmitAcceptedAsync(round, nameof(ApplicationSubmitted), Payloads.Application("滨河西里南区社区", "帮老助困服务队", 8_000m, 499, 1_000));
+            await community.SubmitAcceptedAsync(round, nameof(ApplicationSubmitted), Payloads.Application("郁花园社区", "社区文化活动中心", 10_000m, 100, 200, months: 1));
 
             // The deadline passes (reminders on the way); the review meeting opens.
             await driver.WaitForStepAsync(round, nameof(ReviewMeetingHeld));
-            await client.WithActor("streetOffice:service-centre").RaiseEventAsync(round, nameof(ReviewMeetingHeld),
+            await client.WithActor("streetOffice:service-centre").SubmitAcceptedAsync(round, nameof(ReviewMeetingHeld),
                 new ReviewMeetingHeld(new DateOnly(2025, 3, 20), 40, [new ReviewVoteTally(1, 35, 30, 30), new ReviewVoteTally(3, 30, 25, 25)]));
             await driver.WaitForStepAsync(round, nameof(FundingDecided));
-            await client.WithActor("leadershipGroup").RaiseEventAsync(round, nameof(FundingDecided), new FundingDecided([new Grant(1, 10_000m), new Grant(3, 10_000m)], null, "领导小组"));
+            await client.WithActor("leadershipGroup").SubmitAcceptedAsync(round, nameof(FundingDecided), new FundingDecided([new Grant(1, 10_000m), new Grant(3, 10_000m)], null, "领导小组"));
             await driver.WaitForStepAsync(round, nameof(TeamFormed) + "@" + FundingRoundOrchestrator.ProjectInstanceId(round, 1));
 
             string yearLong = FundingRoundOrchestrator.ProjectInstanceId(round, 1), monthLong = FundingRoundOrchestrator.ProjectInstanceId(round, 3);
@@ -124,7 +124,7 @@ public sealed class CommunityProjectsIntegrationTests(AzuriteFixture azurite) : 
 
             // The year-long project's history shows every step, who did it, and the escalation.
             var history = await client.GetInstanceHistoryAsync(yearLong);
-            var raised = history.OfType<EventRaisedEvent>().ToList();
+            var raised = history.OfType<SubmissionEvent>().Where(e => e.Decision!.Status == SubmissionStatus.Accepted).ToList();
             Assert.Equal(12, raised.Count(e => e.Name == nameof(ProgressReported)));
             foreach (var step in new[] { nameof(TeamFormed), nameof(MidTermChecked), nameof(CompletionDocumentsSubmitted), nameof(RectificationSubmitted), nameof(SatisfactionRated), "Objection", "ObjectionRuled" })
             {
@@ -186,7 +186,7 @@ public sealed class CommunityProjectsIntegrationTests(AzuriteFixture azurite) : 
         public async Task SubmitWhenWaitingAsync(string instanceId, string eventName, object payload, string actor = "staff")
         {
             await WaitForStepAsync(instanceId, eventName);
-            await client.WithActor(actor).RaiseEventAsync(instanceId, eventName, payload);
+            await client.WithActor(actor).SubmitAcceptedAsync(instanceId, eventName, payload);
             // Let the instance consume it before the test moves time again.
             await Until(instanceId, m => !m.IsRunning || !m.WaitingForEvents.Contains(eventName) || m.ReadCustomStatusAs<WorkflowStatus>()?.OpenSteps.All(o => o.EventName != eventName) == true, "consume " + eventName);
         }
@@ -250,5 +250,15 @@ public sealed class CommunityProjectsIntegrationTests(AzuriteFixture azurite) : 
 
             throw new TimeoutException($"{instanceId}: {what} not observed.");
         }
+    }
+}
+
+internal static class SubmissionAssertions
+{
+    /// <summary>Submits a step and asserts that the instance took it (the answer is synchronous now).</summary>
+    public static async Task SubmitAcceptedAsync(this DurableTaskClient client, string instanceId, string eventName, object payload)
+    {
+        var outcome = await client.SubmitAsync(instanceId, eventName, payload);
+        Assert.True(outcome.Status == SubmissionStatus.Accepted, $"{eventName} to {instanceId}: {outcome.Status} {outcome.Decision?.Rule} {outcome.Decision?.MessageEn}");
     }
 }

@@ -67,8 +67,10 @@ public class FundingRoundOrchestratorTests
 
         var report = await h.RunAsync(new FundingRoundOrchestrator(), Payloads.Round(budget: 10_000m, cap: 10_000m));
 
-        var refused = Assert.Single(h.Notifications, n => n.Kind == NotificationKinds.SubmissionRejected && n.EventName == nameof(FundingDecided));
+        var refused = Assert.Single(h.Rejected, r => r.EventName == nameof(FundingDecided)).Refusal;
         Assert.Contains("书面说明理由", refused.MessageZh);
+        Assert.Equal("funding.departureWithoutReason", refused.Rule);
+        Assert.Equal("departureReason", refused.Field);
         Assert.True(report.Decision!.DepartsFromRanking);
         Assert.Equal("专家意见:金华里外来人口过半,需求更迫切", report.Decision.DepartureReason);
         Assert.Equal("round1:project:1", Assert.Single(h.SubOrchestrations).InstanceId);
@@ -103,7 +105,7 @@ public class FundingRoundOrchestratorTests
 
         Assert.Empty(report.ScreenedOut);
         Assert.Empty(report.Ranking);
-        Assert.Contains(h.Notifications, n => n.Kind == NotificationKinds.SubmissionRejected && n.MessageZh.Contains("资助上限"));
+        Assert.Contains(h.Rejected, r => r.Refusal.MessageZh!.Contains("资助上限") && r.Refusal.Field == "budgetLines");
         h.Mock.Verify(c => c.CallSubOrchestratorAsync<ProjectOutcome>(It.IsAny<Governance.Durable.TaskName>(), It.IsAny<object?>(), It.IsAny<Governance.Durable.TaskOptions?>()), Times.Never);
     }
 }

@@ -79,9 +79,10 @@ public class ProjectLifecycleOrchestratorTests
 
         var outcome = await h.RunAsync(new ProjectLifecycleOrchestrator(), Payloads.FundedProject());
 
-        var refused = Assert.Single(h.Notifications, n => n.Kind == NotificationKinds.SubmissionRejected);
-        Assert.Equal(nameof(TeamFormed), refused.EventName);
+        var (eventName, refused) = Assert.Single(h.Rejected);
+        Assert.Equal(nameof(TeamFormed), eventName);
         Assert.Contains("财务负责人", refused.MessageZh);
+        Assert.Equal("members", refused.Field);
         Assert.Equal(ProjectResult.Closed, outcome.Result);
     }
 

@@ -25,6 +25,21 @@ public sealed record SupportPoll
     /// <summary>Exact rate as a decimal fraction (0.499 for 49.9%); decimals avoid binary rounding at the threshold.</summary>
     public decimal Rate => (decimal)Supporters / Respondents;
 
+    /// <summary>
+    /// Decides with an explicit override choice: <paramref name="overrideRequested"/> needs a reason that is not
+    /// blank, and a reason without the choice is refused rather than guessed at (a blank reason never silently
+    /// means "no override", nor does a reason silently mean "override").
+    /// </summary>
+    public SupportDecision DecideExplicit(decimal threshold, bool overrideRequested, string? overrideReason)
+    {
+        Rule.Require(!overrideRequested || !string.IsNullOrWhiteSpace(overrideReason), "support.overrideReason",
+            "Overriding the support threshold needs a written reason (the reason is empty).", "突破支持率门槛必须书面说明理由（理由为空）。");
+        Rule.Require(overrideRequested || overrideReason is null, "support.overrideNotRequested",
+            "An override reason was given without choosing to override: set override to true, or leave the reason out.",
+            "填写了特别说明理由但未选择突破门槛：请将 override 设为 true，或删除理由。");
+        return Decide(threshold, overrideRequested ? overrideReason : null);
+    }
+
     public SupportDecision Decide(decimal threshold = SupportDecision.DefaultThreshold, string? overrideReason = null)
     {
         Rule.Require(threshold is > 0 and <= 1, "support.threshold",
@@ -49,11 +64,15 @@ public sealed record SupportDecision(decimal Rate, decimal Threshold, bool Proce
 {
     public const decimal DefaultThreshold = 0.5m;
 
+    /// <summary>"49.0%" whatever the culture (the invariant culture writes "49.0 %").</summary>
+    private static string Pct(decimal fraction, int decimals)
+        => (fraction * 100).ToString(decimals == 0 ? "0" : "0." + new string('0', decimals), System.Globalization.CultureInfo.InvariantCulture) + "%";
+
     public string ExplainEn => Proceeds
-        ? Overridden ? $"Support {Rate:P1} is below {Threshold:P0}; proceeds by override: {OverrideReason}" : $"Support {Rate:P1} reaches {Threshold:P0}."
-        : $"Support {Rate:P1} is below {Threshold:P0}; the project is not implemented.";
+        ? Overridden ? $"Support {Pct(Rate, 1)} is below {Pct(Threshold, 0)}; proceeds by override: {OverrideReason}" : $"Support {Pct(Rate, 1)} reaches {Pct(Threshold, 0)}."
+        : $"Support {Pct(Rate, 1)} is below {Pct(Threshold, 0)}; the project is not implemented.";
 
     public string ExplainZh => Proceeds
-        ? Overridden ? $"支持率{Rate:P1}低于{Threshold:P0},经特别说明继续实施:{OverrideReason}" : $"支持率{Rate:P1},达到{Threshold:P0}。"
-        : $"支持率{Rate:P1}低于{Threshold:P0},项目原则上不予实施。";
+        ? Overridden ? $"支持率{Pct(Rate, 1)}低于{Pct(Threshold, 0)},经特别说明继续实施:{OverrideReason}" : $"支持率{Pct(Rate, 1)},达到{Pct(Threshold, 0)}。"
+        : $"支持率{Pct(Rate, 1)}低于{Pct(Threshold, 0)},项目原则上不予实施。";
 }

@@ -59,6 +59,26 @@ public abstract class TaskOrchestrationContext
         throw new TaskCanceledException($"Timed out after {timeout} waiting for external event '{eventName}'.");
     }
 
+    /// <summary>
+    /// Waits for a submission (a person's step) named <paramref name="eventName"/>. While this wait is open, each
+    /// submission is decided inside the instance's step: <paramref name="accept"/> runs on the payload and either
+    /// returns the result (the submission is accepted and this task completes) or throws
+    /// <see cref="SubmissionRejectedException"/> (the submission is refused with the rule and the wait goes on).
+    /// Submissions that arrive while nothing waits for them are refused as not awaited, never buffered.
+    /// <paramref name="accept"/> must be deterministic: it runs again on replay.
+    /// </summary>
+    public abstract Task<TResult> WaitForSubmission<TPayload, TResult>(
+        string eventName, Func<TPayload, SubmissionAcceptance<TResult>> accept, SubmissionWaitOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Waits for a submission whose payload is the result; <paramref name="validate"/> refuses it by throwing <see cref="SubmissionRejectedException"/>.</summary>
+    public virtual Task<TPayload> WaitForSubmission<TPayload>(
+        string eventName, Action<TPayload>? validate = null, SubmissionWaitOptions? options = null, CancellationToken cancellationToken = default)
+        => WaitForSubmission<TPayload, TPayload>(eventName, payload =>
+        {
+            validate?.Invoke(payload);
+            return SubmissionAcceptance.Of(payload);
+        }, options, cancellationToken);
+
     /// <summary>Sends an event to another orchestration instance (fire and forget, recorded in history).</summary>
     public abstract void SendEvent(string instanceId, string eventName, object? payload);
 

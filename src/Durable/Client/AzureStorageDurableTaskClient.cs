@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Governance.Durable.Core;
 using Governance.Durable.Storage;
+using Governance.Durable.Submissions;
 
 namespace Governance.Durable;
 
@@ -150,6 +151,112 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
                 // It finished meanwhile.
             }
         }
+    }
+
+    public override async Task<SubmissionOutcome> SubmitAsync(
+        string instanceId, string eventName, object? payload, SubmitOptions? options = null, CancellationToken cancellation = default)
+    {
+        InstanceIds.EnsureValid(instanceId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
+        options ??= new SubmitOptions();
+        string submissionId = options.SubmissionId ?? Guid.NewGuid().ToString("N");
+        SubmissionIds.EnsureValid(submissionId);
+        await hub.EnsureStorageAsync(cancellation);
+
+        var metadata = await GetInstanceAsync(instanceId, false, cancellation) ?? throw new OrchestrationNotFoundException(instanceId);
+        string? body = DurableJson.Serialize(payload);
+        string hash = SubmissionRecord.HashOf(eventName, options.StepToken, body);
+        var submissions = hub.SubmissionStore;
+        var record = new SubmissionRecord(submissionId, eventName, hash, actor, hub.UtcNow, null, null);
+        while (!await submissions.TryInsertPendingAsync(instanceId, record, cancellation))
+        {
+            if (await submissions.ReadWithETagAsync(instanceId, submissionId, cancellation) is not var (existing, etag))
+            {
+                continue; // purged meanwhile: claim it again
+            }
+
+            if (existing.BodyHash != hash)
+            {
+                return new SubmissionOutcome(instanceId, submissionId, eventName, SubmissionStatus.IdempotencyConflict, new SubmissionDecision(
+                    SubmissionStatus.IdempotencyConflict,
+                    MessageEn: $"Submission id '{submissionId}' was used before for another submission ('{existing.EventName}' with a different body).",
+                    MessageZh: $"提交编号“{submissionId}”已用于另一份提交（“{existing.EventName}”，内容不同）。"), actor, null, metadata.RuntimeStatus);
+            }
+
+            if (existing.IsFinal || (existing.IsDecidedRecord && metadata.IsCompleted))
+            {
+                return existing.ToOutcome(instanceId, metadata.RuntimeStatus);
+            }
+
+            if (!existing.IsDecidedRecord)
+            {
+                // In flight (or its sender died before sending): send the same attempt again; the instance drops a duplicate.
+                record = existing;
+                break;
+            }
+
+            // Refused before: the same submission may be tried again under its id.
+            var retry = existing with { Decision = null, DecidedAt = null, Attempt = existing.Attempt + 1, Actor = actor, ReceivedAt = hub.UtcNow };
+            if (await submissions.TryRestartAsync(instanceId, retry, etag, cancellation))
+            {
+                record = retry;
+                break;
+            }
+        }
+
+        if (metadata.IsCompleted)
+        {
+            // A finished instance records nothing more; answer at once.
+            return new SubmissionOutcome(instanceId, submissionId, eventName, SubmissionStatus.NotAwaited, new SubmissionDecision(SubmissionStatus.NotAwaited,
+                MessageEn: $"The instance is {metadata.RuntimeStatus} and takes no submissions.", MessageZh: $"流程已结束（{metadata.RuntimeStatus}），不再受理提交。"),
+                actor, null, metadata.RuntimeStatus);
+        }
+
+        var watch = hub.SubmissionWatchers.WaitAsync(instanceId, submissionId, options.WaitFor, cancellation);
+        var message = new TaskMessage(record.MessageId(instanceId), instanceId,
+            new SubmissionEvent(eventName, body, submissionId, options.StepToken, hash) { Timestamp = record.ReceivedAt, Actor = record.Actor, Attempt = record.Attempt });
+        await hub.SendAsync(message, cancellation);
+        var decided = await WaitForDecisionAsync(instanceId, submissionId, record.Attempt, watch, options.WaitFor, cancellation);
+        return decided?.ToOutcome(instanceId) ?? record.ToOutcome(instanceId, metadata.RuntimeStatus);
+    }
+
+    /// <summary>The decision arrives in memory when this host owns the instance; otherwise its row is polled with backoff.</summary>
+    private async Task<SubmissionRecord?> WaitForDecisionAsync(string instanceId, string submissionId, int attempt, Task<SubmissionRecord?> watch, TimeSpan waitFor, CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + waitFor;
+        var delay = TimeSpan.FromMilliseconds(20);
+        while (true)
+        {
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            var poll = Task.Delay(remaining < delay ? remaining : delay, cancellation);
+            if (await Task.WhenAny(watch, poll) == watch && await watch is { } local && local.Attempt >= attempt)
+            {
+                return local;
+            }
+
+            if (await hub.SubmissionStore.ReadAsync(instanceId, submissionId, cancellation) is { IsDecidedRecord: true } stored && stored.Attempt >= attempt)
+            {
+                return stored;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(500).Ticks));
+        }
+    }
+
+    public override async Task<SubmissionOutcome?> GetSubmissionAsync(string instanceId, string submissionId, CancellationToken cancellation = default)
+    {
+        if (InstanceIds.Validate(instanceId) is not null || SubmissionIds.Validate(submissionId) is not null)
+        {
+            return null;
+        }
+
+        await hub.EnsureStorageAsync(cancellation);
+        return (await hub.SubmissionStore.ReadAsync(instanceId, submissionId, cancellation))?.ToOutcome(instanceId);
     }
 
     public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default)

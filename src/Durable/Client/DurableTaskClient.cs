@@ -24,6 +24,18 @@ public abstract class DurableTaskClient : IAsyncDisposable
 
     public abstract Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default);
 
+    /// <summary>
+    /// Submits a person's step to a running instance and waits (up to <see cref="SubmitOptions.WaitFor"/>) for the
+    /// instance to decide it: accepted, rejected with the rule, not awaited now (never buffered), wrong occurrence, or
+    /// an idempotency conflict. The same <see cref="SubmitOptions.SubmissionId"/> with the same event and payload
+    /// gives the same outcome and is recorded once. Throws <see cref="OrchestrationNotFoundException"/> for an unknown instance.
+    /// </summary>
+    public abstract Task<SubmissionOutcome> SubmitAsync(
+        string instanceId, string eventName, object? payload, SubmitOptions? options = null, CancellationToken cancellation = default);
+
+    /// <summary>The outcome of an earlier submission, or null when the instance has no submission of that id.</summary>
+    public abstract Task<SubmissionOutcome?> GetSubmissionAsync(string instanceId, string submissionId, CancellationToken cancellation = default);
+
     public abstract Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default);
 
     public abstract AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null);

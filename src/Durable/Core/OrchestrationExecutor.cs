@@ -13,6 +13,9 @@ internal sealed class StepOutcome
     public bool ContinuedAsNew { get; set; }
     public string? ContinueAsNewInput { get; set; }
     public List<EventRaisedEvent> CarryOverEvents { get; } = [];
+
+    /// <summary>Submissions that arrived in this step, with the decision the orchestrator took (to be recorded instead).</summary>
+    public Dictionary<SubmissionEvent, SubmissionEvent> DecidedSubmissions { get; } = new(ReferenceEqualityComparer.Instance);
 }
 
 /// <summary>
@@ -26,6 +29,7 @@ internal sealed class OrchestrationExecutor
     private readonly ITaskOrchestrator orchestrator;
     private Task<object?>? run;
     private bool completed;
+    private readonly Dictionary<SubmissionEvent, SubmissionEvent> decided = new(ReferenceEqualityComparer.Instance);
 
     public OrchestrationExecutor(string instanceId, ITaskOrchestrator orchestrator, ExecutionStartedEvent started, ILoggerFactory loggerFactory)
     {
@@ -60,6 +64,12 @@ internal sealed class OrchestrationExecutor
         }
 
         var outcome = new StepOutcome();
+        foreach (var (arrived, recorded) in decided)
+        {
+            outcome.DecidedSubmissions[arrived] = recorded;
+        }
+
+        decided.Clear();
         outcome.NewActions.AddRange(context.TakeUnconfirmedActions());
         if (run is { IsCompleted: true } && !completed)
         {
@@ -118,6 +128,16 @@ internal sealed class OrchestrationExecutor
             case TaskCompletedEvent or TaskFailedEvent or TimerFiredEvent or SubOrchestrationInstanceCompletedEvent
                 or SubOrchestrationInstanceFailedEvent or EventRaisedEvent:
                 syncContext.Run(() => context.Deliver(e));
+                break;
+            case SubmissionEvent { Decision: null } arrived when !completed:
+                syncContext.Run(() => decided[arrived] = arrived with { Decision = context.Decide(arrived) });
+                break;
+            case SubmissionEvent { Decision: null } late:
+                decided[late] = late with { Decision = new SubmissionDecision(SubmissionStatus.NotAwaited,
+                    MessageEn: "The instance has finished.", MessageZh: "流程已结束。") };
+                break;
+            case SubmissionEvent { Decision.Status: SubmissionStatus.Accepted } accepted:
+                syncContext.Run(() => context.ReplayAccepted(accepted));
                 break;
             default:
                 // OrchestratorCompleted, ExecutionCompleted, suspend/resume/terminate markers: nothing to replay.

@@ -14,6 +14,7 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
     private readonly Dictionary<int, TimerTask> openTimers = new();
     private readonly Dictionary<string, LinkedList<EventWaiter>> waiters = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Queue<EventRaisedEvent>> bufferedEvents = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, LinkedList<SubmissionWaiter>> submissionWaiters = new(StringComparer.OrdinalIgnoreCase);
     private int nextActionId;
     private int guidCounter;
 
@@ -51,7 +52,14 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
     public (string? Input, bool PreserveUnprocessedEvents)? ContinueAsNewRequest { get; private set; }
 
     /// <summary>Names of the external events some code is waiting for now.</summary>
-    public IReadOnlyList<string> WaitingForEvents => waiters.Where(w => w.Value.Count > 0).Select(w => w.Key).OrderBy(n => n, StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> WaitingForEvents => waiters.Where(w => w.Value.Count > 0).Select(w => w.Key)
+        .Concat(submissionWaiters.Where(w => w.Value.Count > 0).Select(w => w.Key))
+        .Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(n => n, StringComparer.Ordinal).ToList();
+
+    /// <summary>The submissions and events the code waits for now, submissions with their occurrence tokens.</summary>
+    public IReadOnlyList<AwaitedStep> AwaitedSteps => submissionWaiters.Values.SelectMany(l => l).Select(w => new AwaitedStep(w.EventName, w.StepToken))
+        .Concat(waiters.Where(w => w.Value.Count > 0).Select(w => new AwaitedStep(w.Key, null)))
+        .OrderBy(a => a.EventName, StringComparer.Ordinal).ToList();
 
     /// <summary>The due time of the earliest timer still awaited (canceled timers excluded).</summary>
     public DateTime? NextTimerDueAt => openTimers.Values.Where(t => !t.Canceled).Select(t => (DateTime?)t.FireAt).Min();
@@ -148,6 +156,84 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
         }
 
         return waiter.Task;
+    }
+
+    public override Task<TResult> WaitForSubmission<TPayload, TResult>(
+        string eventName, Func<TPayload, SubmissionAcceptance<TResult>> accept, SubmissionWaitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
+        ArgumentNullException.ThrowIfNull(accept);
+        var waiter = new SubmissionWaiter<TPayload, TResult>(eventName, options?.StepToken, accept);
+        if (!submissionWaiters.TryGetValue(eventName, out var list))
+        {
+            submissionWaiters[eventName] = list = new LinkedList<SubmissionWaiter>();
+        }
+
+        var node = list.AddLast(waiter);
+        if (cancellationToken.CanBeCanceled)
+        {
+            cancellationToken.Register(() =>
+            {
+                if (node.List is not null)
+                {
+                    list.Remove(node);
+                    waiter.Cancel();
+                }
+            });
+        }
+
+        return waiter.Task;
+    }
+
+    /// <summary>
+    /// Decides a submission that has just arrived: not awaited, wrong occurrence, rejected by the accept function (the
+    /// wait stays open), or accepted (the wait completes and the orchestrator goes on in this step).
+    /// </summary>
+    public SubmissionDecision Decide(SubmissionEvent submission)
+    {
+        if (!submissionWaiters.TryGetValue(submission.Name, out var list) || list.First is not { } first)
+        {
+            return new SubmissionDecision(SubmissionStatus.NotAwaited,
+                MessageEn: $"The instance is not waiting for '{submission.Name}' now.",
+                MessageZh: $"流程当前不等待“{submission.Name}”。",
+                Awaiting: AwaitedSteps);
+        }
+
+        var waiter = first.Value;
+        if (submission.StepToken is not null && !string.Equals(submission.StepToken, waiter.StepToken, StringComparison.Ordinal))
+        {
+            return new SubmissionDecision(SubmissionStatus.WrongStep,
+                MessageEn: $"The submission is for '{submission.StepToken}', but the open step is '{waiter.StepToken ?? waiter.EventName}'.",
+                MessageZh: $"提交针对“{submission.StepToken}”，但当前开放的步骤是“{waiter.StepToken ?? waiter.EventName}”。",
+                Awaiting: AwaitedSteps, StepToken: waiter.StepToken);
+        }
+
+        var decision = waiter.TryAccept(submission.Input);
+        if (decision.Status == SubmissionStatus.Accepted)
+        {
+            list.Remove(first);
+            waiter.CompleteAccepted();
+        }
+
+        return decision with { StepToken = waiter.StepToken };
+    }
+
+    /// <summary>Replays a submission that history says was accepted: the same wait takes it again.</summary>
+    public void ReplayAccepted(SubmissionEvent submission)
+    {
+        if (!submissionWaiters.TryGetValue(submission.Name, out var list) || list.First is not { } first)
+        {
+            throw new NonDeterministicOrchestrationException(submission.EventId, $"Submission '{submission.Name}' accepted", "no wait for it");
+        }
+
+        var decision = first.Value.TryAccept(submission.Input);
+        if (decision.Status != SubmissionStatus.Accepted)
+        {
+            throw new NonDeterministicOrchestrationException(submission.EventId, $"Submission '{submission.Name}' accepted", $"its refusal ({decision.Rule})");
+        }
+
+        list.Remove(first);
+        first.Value.CompleteAccepted();
     }
 
     private static T DeserializeEvent<T>(EventRaisedEvent e) => DurableJson.Deserialize<T>(e.Input)!;
@@ -325,6 +411,83 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
         {
             Canceled = true;
             source.TrySetCanceled();
+        }
+    }
+
+    private abstract class SubmissionWaiter(string eventName, string? stepToken)
+    {
+        public string EventName { get; } = eventName;
+
+        public string? StepToken { get; } = stepToken;
+
+        /// <summary>Runs the accept function; an accepted result is kept until <see cref="CompleteAccepted"/>.</summary>
+        public abstract SubmissionDecision TryAccept(string? payload);
+
+        public abstract void CompleteAccepted();
+    }
+
+    private sealed class SubmissionWaiter<TPayload, TResult>(string eventName, string? stepToken, Func<TPayload, SubmissionAcceptance<TResult>> accept)
+        : SubmissionWaiter(eventName, stepToken)
+    {
+        private readonly TaskCompletionSource<TResult> source = new();
+        private TResult? accepted;
+
+        public Task<TResult> Task => source.Task;
+
+        public override SubmissionDecision TryAccept(string? payload)
+        {
+            TPayload value;
+            try
+            {
+                value = DurableJson.Deserialize<TPayload>(payload)!;
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                string? field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? null : ex.Path.TrimStart('$', '.');
+                return Rejected("payload.invalid", field, $"The payload does not match the step: {ex.Message}", "提交内容与该步骤的格式不符。");
+            }
+
+            if (value is null)
+            {
+                return Rejected("payload.required", null, "The step needs a payload.", "该步骤需要提交内容。");
+            }
+
+            SubmissionAcceptance<TResult> acceptance;
+            try
+            {
+                acceptance = accept(value);
+            }
+            catch (SubmissionRejectedException refused)
+            {
+                return Rejected(refused.Rule, refused.Field, refused.MessageEn, refused.MessageZh);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or OverflowException or NullReferenceException)
+            {
+                // A payload the accept function cannot handle is the submitter's problem, not the instance's.
+                return Rejected("payload.invalid", null, ex.Message, "提交内容无法处理。");
+            }
+
+            accepted = acceptance.Result;
+            return new SubmissionDecision(SubmissionStatus.Accepted, SerializeResult(acceptance.Result), acceptance.SummaryEn, acceptance.SummaryZh);
+        }
+
+        public override void CompleteAccepted() => source.TrySetResult(accepted!);
+
+        public void Cancel() => source.TrySetCanceled();
+
+        private static SubmissionDecision Rejected(string rule, string? field, string en, string? zh)
+            => new(SubmissionStatus.Rejected, Rule: rule, Field: field, MessageEn: en, MessageZh: zh);
+
+        private static string? SerializeResult(TResult result)
+        {
+            try
+            {
+                return DurableJson.Serialize(result);
+            }
+            catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or System.Text.Json.JsonException)
+            {
+                return null; // the result is for the orchestrator; the summary is what the submitter reads
+            }
         }
     }
 

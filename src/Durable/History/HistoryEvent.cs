@@ -27,6 +27,7 @@ namespace Governance.Durable;
 [JsonDerivedType(typeof(ExecutionResumedEvent), nameof(ExecutionResumedEvent))]
 [JsonDerivedType(typeof(ContinueAsNewEvent), nameof(ContinueAsNewEvent))]
 [JsonDerivedType(typeof(MessagePoisonedEvent), nameof(MessagePoisonedEvent))]
+[JsonDerivedType(typeof(SubmissionEvent), nameof(SubmissionEvent))]
 public abstract record HistoryEvent
 {
     public int EventId { get; init; } = -1;
@@ -98,4 +99,17 @@ public sealed record MessagePoisonedEvent(string PoisonedMessageId, string Reaso
 {
     /// <summary>When the poisoned message was the instance's start, the start itself (so the instance can be recorded as failed).</summary>
     public ExecutionStartedEvent? Start { get; init; }
+}
+
+/// <summary>
+/// A submission to a running instance and the decision the instance took on it in the same step (accepted, rejected
+/// with the rule, or not awaited). Only an accepted submission affects the orchestrator, on replay as when it came.
+/// </summary>
+public sealed record SubmissionEvent(string Name, string? Input, string SubmissionId, string? StepToken, string BodyHash) : HistoryEvent
+{
+    /// <summary>Null while in transit; set by the instance when it decides.</summary>
+    public SubmissionDecision? Decision { get; init; }
+
+    /// <summary>1 for the first sending of this submission id; a refused submission may be sent again under the same id.</summary>
+    public int Attempt { get; init; } = 1;
 }

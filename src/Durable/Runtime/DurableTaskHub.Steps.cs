@@ -11,6 +11,9 @@ public sealed partial class DurableTaskHub
     private const int MaxStepAttempts = 5;
     private const int MaxRecentMessageIds = 500;
 
+    /// <summary>Submissions one step decides at most (their outcome rows share the commit's transaction); the rest wait for the next step.</summary>
+    internal const int MaxSubmissionsPerStep = 20;
+
     /// <summary>Thrown when a commit lost the race to another writer of the same instance.</summary>
     private sealed class CommitConflictException(Exception inner) : Exception("Another writer committed this instance first.", inner);
 
@@ -266,7 +269,10 @@ public sealed partial class DurableTaskHub
         try
         {
             var deletes = session.DispatchedRows.Concat(plan.DeleteRows).Distinct().ToList();
-            etag = await Store.CommitAsync(new StepCommit(plan.State, plan.ExpectedETag, plan.FirstSequence, plan.NewEvents, plan.NewOutbox, deletes), token);
+            etag = await Store.CommitAsync(new StepCommit(plan.State, plan.ExpectedETag, plan.FirstSequence, plan.NewEvents, plan.NewOutbox, deletes)
+            {
+                Submissions = plan.Submissions,
+            }, token);
             session.DispatchedRows.Clear();
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
@@ -341,6 +347,7 @@ public sealed partial class DurableTaskHub
         }
 
         Options.FaultInjector?.At(FaultPoint.AfterDispatch, session.InstanceId);
+        SubmissionWatchers.Decided(session.InstanceId, plan.Submissions);
         NotifyChanged(session.InstanceId, plan.State);
     }
 
@@ -396,6 +403,7 @@ public sealed partial class DurableTaskHub
         public bool StartsNewGeneration { get; init; }
         public bool ProjectionChanged { get; set; } = true;
         public bool WriteTags { get; set; }
+        public List<Submissions.SubmissionRecord> Submissions { get; } = [];
     }
 
     /// <summary>Decides what the messages do to the instance and runs the orchestrator; returns null when nothing is to be recorded.</summary>
@@ -403,6 +411,7 @@ public sealed partial class DurableTaskHub
     {
         DateTime now = UtcNow;
         var current = session.State;
+        messages = DeferSubmissionsBeyondLimit(session, messages);
         var fresh = messages
             .Where(m => !session.SeenMessageIds.Contains(m.Id))
             .Where(m => m.TargetExecutionId is null || current is null || m.TargetExecutionId == current.ExecutionId)
@@ -451,6 +460,11 @@ public sealed partial class DurableTaskHub
             return PlanPoisonedStart(session, poisonedStart, now);
         }
 
+        if (current is not null && current.IsTerminal && fresh.OfType<SubmissionEvent>().Any())
+        {
+            return PlanFinishedInstanceRefusals(session, current, fresh.OfType<SubmissionEvent>(), now);
+        }
+
         if (current is null || current.IsAwaitingStart)
         {
             return PlanAwaitingStart(session, current, fresh, now);
@@ -464,6 +478,7 @@ public sealed partial class DurableTaskHub
 
         var state = current.Clone();
         var inbound = new List<HistoryEvent>();
+        var refusedWhileHolding = new List<HistoryEvent>();
         foreach (var e in fresh.Where(e => e is not ExecutionStartedEvent))
         {
             bool holding = state.Status is OrchestrationRuntimeStatus.Suspended or OrchestrationRuntimeStatus.ContinuedAsNew;
@@ -492,6 +507,10 @@ public sealed partial class DurableTaskHub
                     break;
                 case ExecutionSuspendedEvent or ExecutionResumedEvent:
                     break; // Suspending a suspended instance, or resuming a running one, changes nothing.
+                case SubmissionEvent submission when holding:
+                    // People's submissions are never held for later: answered now, recorded as refused.
+                    refusedWhileHolding.Add(submission with { Decision = NotAwaited(state.Status) });
+                    break;
                 default:
                     if (holding)
                     {
@@ -513,6 +532,7 @@ public sealed partial class DurableTaskHub
 
         var plan = new StepPlan { State = state, ExpectedETag = session.ETag, FirstSequence = current.HistoryCount };
         plan.NewEvents.Add(new OrchestratorStartedEvent { Timestamp = now });
+        plan.NewEvents.AddRange(refusedWhileHolding);
         if (inbound.LastOrDefault() is ExecutionTerminatedEvent terminated)
         {
             plan.NewEvents.AddRange(inbound);
@@ -564,7 +584,15 @@ public sealed partial class DurableTaskHub
                     session.DispatchedRows.UnionWith(plan.DeleteRows);
                 }
 
-                return null;
+                if (refusedWhileHolding.Count == 0)
+                {
+                    return null;
+                }
+
+                plan.DeleteRows.Clear();
+                plan.Executor = executor;
+                plan.ProjectionChanged = false;
+                return FinishPlan(plan, state, now);
             }
 
             plan.NewEvents.AddRange(inbound);
@@ -581,13 +609,44 @@ public sealed partial class DurableTaskHub
     private static StepPlan PlanAwaitingStart(InstanceSession session, InstanceState? current, List<HistoryEvent> fresh, DateTime now)
     {
         var state = current?.Clone() ?? new InstanceState { InstanceId = session.InstanceId, Status = OrchestrationRuntimeStatus.Pending, CreatedAt = now };
-        state.HeldEvents.AddRange(fresh.Where(e => e is not ExecutionStartedEvent));
+        // Submissions are answered by a running execution, never held (as before an instance exists, they are dropped).
+        state.HeldEvents.AddRange(fresh.Where(e => e is not ExecutionStartedEvent and not SubmissionEvent));
         var plan = new StepPlan { State = state, ExpectedETag = current is null ? null : session.ETag, FirstSequence = 0, ProjectionChanged = false };
         return FinishPlan(plan, state, now);
     }
 
     private static bool IsLifecycleEvent(HistoryEvent e) =>
         e is ExecutionTerminatedEvent or ExecutionSuspendedEvent or ExecutionResumedEvent or MessagePoisonedEvent;
+
+    /// <summary>Records the refusal of submissions that reached an instance after it finished (the caller is answered).</summary>
+    private StepPlan PlanFinishedInstanceRefusals(InstanceSession session, InstanceState current, IEnumerable<SubmissionEvent> submissions, DateTime now)
+    {
+        var plan = new StepPlan { State = current.Clone(), ExpectedETag = session.ETag, FirstSequence = current.HistoryCount, Executor = session.Executor, ProjectionChanged = false };
+        plan.NewEvents.AddRange(submissions.Select(s => s with { Decision = NotAwaited(current.Status) }));
+        return FinishPlan(plan, plan.State, now);
+    }
+
+    private static SubmissionDecision NotAwaited(OrchestrationRuntimeStatus status) => new(SubmissionStatus.NotAwaited,
+        MessageEn: $"The instance is {status} and takes no submissions now.",
+        MessageZh: $"流程当前状态为{status}，现在不受理提交。");
+
+    /// <summary>Bounds the submissions one step decides; the others go back to the front of the mailbox for the next step.</summary>
+    private static List<TaskMessage> DeferSubmissionsBeyondLimit(InstanceSession session, List<TaskMessage> messages)
+    {
+        var deferred = messages.Where(m => m.Event is SubmissionEvent).Skip(MaxSubmissionsPerStep).ToList();
+        if (deferred.Count == 0)
+        {
+            return messages;
+        }
+
+        lock (session.Gate)
+        {
+            session.Inbox.InsertRange(0, deferred);
+        }
+
+        var kept = new HashSet<TaskMessage>(deferred, ReferenceEqualityComparer.Instance);
+        return messages.Where(m => !kept.Contains(m)).ToList();
+    }
 
     /// <summary>The start message itself was poison: record the instance as failed, with the reason.</summary>
     private StepPlan PlanPoisonedStart(InstanceSession session, MessagePoisonedEvent poisoned, DateTime now)
@@ -723,6 +782,13 @@ public sealed partial class DurableTaskHub
         try
         {
             outcome = executor.Execute(inbound);
+            for (int i = 0; i < plan.NewEvents.Count; i++)
+            {
+                if (plan.NewEvents[i] is SubmissionEvent arrived && outcome.DecidedSubmissions.TryGetValue(arrived, out var decided))
+                {
+                    plan.NewEvents[i] = decided;
+                }
+            }
         }
         catch (NonDeterministicOrchestrationException ex)
         {
@@ -827,6 +893,20 @@ public sealed partial class DurableTaskHub
 
     private static StepPlan FinishPlan(StepPlan plan, InstanceState state, DateTime now)
     {
+        // Every submission in the step gets a decision and an outcome row (e.g. one that came with a terminate).
+        for (int i = 0; i < plan.NewEvents.Count; i++)
+        {
+            if (plan.NewEvents[i] is SubmissionEvent submission)
+            {
+                if (submission.Decision is null)
+                {
+                    plan.NewEvents[i] = submission = submission with { Decision = NotAwaited(state.Status) };
+                }
+
+                plan.Submissions.Add(Submissions.SubmissionRecord.Decided(submission, now));
+            }
+        }
+
         state.LastUpdatedAt = now;
         state.HistoryCount = plan.FirstSequence + plan.NewEvents.Count;
         state.StepVersion++;

@@ -73,6 +73,10 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     /// <summary>Instances the recovery sweep of this host found unfinished with nothing pending, and re-drove.</summary>
     public long RecoveredInstanceCount => Recovery.RedrivenCount;
 
+    internal Submissions.SubmissionWatchers SubmissionWatchers { get; } = new();
+
+    internal Submissions.SubmissionStore SubmissionStore => new(Store);
+
     /// <summary>The partitions this host owns now.</summary>
     public IReadOnlyCollection<int> OwnedPartitions => Partitions.OwnedPartitions;
 

@@ -18,7 +18,11 @@ internal sealed record StepCommit(
     int FirstSequence,
     IReadOnlyList<HistoryEvent> NewEvents,
     IReadOnlyList<OutboxEntry> NewOutbox,
-    IReadOnlyList<string> DeleteRowKeys);
+    IReadOnlyList<string> DeleteRowKeys)
+{
+    /// <summary>Outcomes of the submissions this step decided: written in the same transaction as the state row.</summary>
+    public IReadOnlyList<Submissions.SubmissionRecord> Submissions { get; init; } = [];
+}
 
 /// <summary>
 /// All storage I/O of a task hub. Layout (see README): one History-table partition per instance holds the state row
@@ -231,8 +235,17 @@ internal sealed class TaskHubStore
             ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, stateEntity, expected)
             : new TableTransactionAction(TableTransactionActionType.Add, stateEntity);
 
+        // Submission outcomes are answers to callers: they must be visible only if the step is, so they go in the
+        // state row's transaction (the planner bounds how many one step decides).
+        var outcomes = new List<TableTransactionAction>();
+        foreach (var record in commit.Submissions)
+        {
+            var entity = Submissions.SubmissionStore.ToEntity(pk, record, (await OffloadAsync(pk, JsonSerializer.Serialize(record, DurableJson.Options)))!);
+            outcomes.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+        }
+
         // Entity-group transactions hold at most 100 operations and 4 MiB; keep the last batch for the state row.
-        const int batchLimit = 99;
+        int batchLimit = 99 - outcomes.Count;
         int index = 0;
         while (actions.Count - index > batchLimit)
         {
@@ -251,6 +264,7 @@ internal sealed class TaskHubStore
         var lateDeletes = actions.Take(index).Where(a => a.ActionType == TableTransactionActionType.Delete).ToList();
         int room = batchLimit - last.Count;
         last.AddRange(lateDeletes.Take(room));
+        last.AddRange(outcomes);
         last.Add(stateAction);
         var response = await History.SubmitTransactionAsync(last, cancellationToken);
         ETag etag = response.Value[^1].Headers.ETag ?? default;

@@ -35,7 +35,8 @@ public sealed record WaitingStep(
     DateTimeOffset? DueAt,
     bool Overdue,
     int? EscalationLevel,
-    string? EscalationLevelName);
+    string? EscalationLevelName,
+    string? StepToken = null);
 
 public sealed record InstanceSummary(
     string InstanceId,
@@ -88,9 +89,26 @@ public sealed record InboxItem(
     bool Awaited,
     string? Street,
     string? Community,
-    string SubmitUri);
+    string SubmitUri,
+    string? StepToken = null);
 
-public sealed record EventAccepted(string InstanceId, string EventName, string By, DateTimeOffset AcceptedAt);
+/// <summary>
+/// The outcome of a step submission: <c>Accepted</c> with a one-line summary (English, Chinese) and the step's
+/// result, or <c>Pending</c> while the instance has not decided it yet (read it again at <see cref="OutcomeUri"/>).
+/// Refusals are problem details (400 rule broken, 409 not awaited / wrong step / key reused).
+/// </summary>
+public sealed record SubmissionResponse(
+    string InstanceId,
+    string SubmissionId,
+    string EventName,
+    string Status,
+    string? StepToken,
+    string? Summary,
+    string? SummaryZh,
+    JsonElement? Result,
+    string? By,
+    DateTimeOffset? DecidedAt,
+    string OutcomeUri);
 
 internal static class Json
 {

@@ -25,6 +25,7 @@ public static class HistoryTimeline
                     $"Started {definition?.DisplayNameEn ?? s.Name}{(s.Generation > 0 ? $" (generation {s.Generation})" : string.Empty)}",
                     $"启动流程：{definition?.DisplayNameZh ?? s.Name}", by, s.Input),
                 EventRaisedEvent r => Raised(r, definition, by),
+                SubmissionEvent s => Submitted(s, definition, by),
                 TaskScheduledEvent t => Remember(scheduled, t.EventId, t.Name, null),
                 TaskCompletedEvent t => new(e.Timestamp, e.EventType, $"Task {Name(scheduled, t.TaskScheduledId)} done", $"任务完成：{Name(scheduled, t.TaskScheduledId)}", by, t.Result),
                 TaskFailedEvent t => new(e.Timestamp, e.EventType, $"Task {Name(scheduled, t.TaskScheduledId)} failed", $"任务失败：{Name(scheduled, t.TaskScheduledId)}", by, t.Failure.ToString()),
@@ -62,6 +63,23 @@ public static class HistoryTimeline
     {
         var step = definition?.Events.FirstOrDefault(d => d.Name == r.Name);
         return new(r.Timestamp, r.EventType, $"Step submitted: {step?.DisplayNameEn ?? r.Name}", $"提交步骤：{step?.DisplayNameZh ?? r.Name}", by, r.Input);
+    }
+
+    /// <summary>Every submission is a line: accepted with its summary, or refused with the rule (the step stayed open).</summary>
+    private static TimelineEntry Submitted(SubmissionEvent s, WorkflowDefinition? definition, string by)
+    {
+        var step = definition?.Events.FirstOrDefault(d => string.Equals(d.Name, s.Name, StringComparison.OrdinalIgnoreCase));
+        string en = step?.DisplayNameEn ?? s.Name, zh = step?.DisplayNameZh ?? s.Name;
+        var d = s.Decision;
+        return d?.Status switch
+        {
+            SubmissionStatus.Accepted => new(s.Timestamp, "SubmissionAccepted", $"Step submitted: {en} — {d.SummaryEn}", $"提交步骤：{zh}——{d.SummaryZh}", by, s.Input),
+            SubmissionStatus.Rejected => new(s.Timestamp, "SubmissionRejected", $"Submission refused: {en} — {d.MessageEn} (rule {d.Rule}{(d.Field is null ? "" : $", field {d.Field}")})",
+                $"提交被退回：{zh}——{d.MessageZh}（规则 {d.Rule}）", by, s.Input),
+            SubmissionStatus.WrongStep => new(s.Timestamp, "SubmissionRefused", $"Submission refused: {en} was for {s.StepToken}, the open step is {d.StepToken}",
+                $"提交被拒绝：{zh}针对{s.StepToken}，当前开放的是{d.StepToken}", by, null),
+            _ => new(s.Timestamp, "SubmissionRefused", $"Submission refused: {en} is not awaited now (nothing kept for later)", $"提交被拒绝：当前不等待“{zh}”（不予保留）", by, null),
+        };
     }
 
     private static TimelineEntry? Remember(Dictionary<int, string> scheduled, int id, string name, TimelineEntry? entry)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Governance.Durable;
+using Governance.Functions.Hosting;
 using Governance.Functions.Security;
 using Governance.Workflows.Catalog;
 
@@ -139,8 +140,14 @@ public static class ManagementEndpoints
         return Results.Json(new JsonArray(page.Select(m => (JsonNode)Status(m, showInput == true)).ToArray()));
     }
 
+    /// <summary>
+    /// Durable Functions' raiseEvent. Into a governance process, a declared step goes through the same submission as
+    /// the staff API (validated, decided at once, never buffered; 202 when accepted), and an undeclared event is
+    /// buffered as in Durable Functions but only for admins. Other instances get plain Durable Functions semantics.
+    /// </summary>
     private static async Task<IResult> RaiseEventAsync(
-        string id, string eventName, HttpContext context, DurableTaskClient client, IWorkflowCatalog catalog, CancellationToken cancellationToken)
+        string id, string eventName, HttpContext context, DurableTaskClient client, IWorkflowCatalog catalog,
+        Microsoft.Extensions.Options.IOptions<ServiceSettings> settings, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (WorkflowEndpoints.ValidateInstanceId(id, "id") is { } bad)
         {
@@ -153,17 +160,28 @@ public static class ManagementEndpoints
             return Problems.InstanceNotFound(id);
         }
 
-        // The catalog's payload type when the step is known; any JSON value otherwise (as in Durable Functions).
-        Type payloadType = WorkflowEndpoints.DefinitionFor(catalog, metadata.Name)?.Events.FirstOrDefault(e => e.Name == eventName)?.PayloadType ?? typeof(JsonElement);
-        var (payload, error) = await StrictJson.ReadAsync(context.Request, payloadType, cancellationToken);
-        if (error is not null)
-        {
-            return error;
-        }
-
         if (metadata.IsCompleted)
         {
             return Gone(id, metadata.RuntimeStatus);
+        }
+
+        var definition = WorkflowEndpoints.DefinitionFor(catalog, metadata.Name);
+        if (SubmissionEndpoints.FindStep(definition, eventName) is { } step)
+        {
+            return await SubmissionEndpoints.SubmitStepAsync(context, client, settings.Value, metadata, definition, step, successStatus: 202, loggers, cancellationToken);
+        }
+
+        if (definition is not null && !context.User.IsInRole(Security.Roles.Admin))
+        {
+            return Problems.Result(403, "Forbidden",
+                $"'{eventName}' is not a step of process '{definition.Name}'; raising other events into a governance process needs the admin role. Steps: {string.Join(", ", definition.Events.Select(e => e.Name))}.",
+                $"“{eventName}”不是流程“{definition.DisplayNameZh}”的步骤；向治理流程发送其他事件需要管理员权限。", "eventName", "undeclared-event-needs-admin");
+        }
+
+        var (payload, error) = await StrictJson.ReadAsync(context.Request, typeof(JsonElement), cancellationToken);
+        if (error is not null)
+        {
+            return error;
         }
 
         await client.WithActor(WorkflowEndpoints.Actor(context)).RaiseEventAsync(id, eventName, payload, cancellationToken);
@@ -374,6 +392,24 @@ public static class ManagementEndpoints
                     if (showOutput)
                     {
                         o["Input"] = Node(r.Input);
+                    }
+
+                    break;
+                case SubmissionEvent sub:
+                    // Durable Functions has no submissions: an accepted one is the external event that reached the
+                    // orchestrator; a refused one is shown with its decision so nothing is hidden from the raw history.
+                    o = Event(e, sub.Decision?.Status == SubmissionStatus.Accepted ? "EventRaised" : "SubmissionRefused");
+                    o["Name"] = sub.Name;
+                    o["SubmissionId"] = sub.SubmissionId;
+                    o["Outcome"] = sub.Decision?.Status.ToString();
+                    if (sub.Decision?.Rule is { } rule)
+                    {
+                        o["Rule"] = rule;
+                    }
+
+                    if (showOutput)
+                    {
+                        o["Input"] = Node(sub.Input);
                     }
 
                     break;

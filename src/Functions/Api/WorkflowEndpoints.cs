@@ -35,10 +35,7 @@ public static class WorkflowEndpoints
             .WithName("GetWorkflow").WithSummary("Status, current step and awaited steps of an instance / 流程状态")
             .Produces<InstanceDetail>().ProducesProblem(404);
 
-        api.MapPost("/workflows/{id}/events/{eventName}", RaiseEventAsync).RequireAuthorization(Policies.Write)
-            .WithName("SubmitStep").WithSummary("Submit a human step's result (external event) / 提交步骤结果")
-            .Accepts<JsonElement>("application/json")
-            .Produces<EventAccepted>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413);
+        api.MapSubmissionApi();
 
         api.MapGet("/workflows", SearchAsync).RequireAuthorization(Policies.Read)
             .WithName("SearchWorkflows").WithSummary("Search instances by process, status, tags (tag.community=…), creation time / 检索流程")
@@ -212,56 +209,8 @@ public static class WorkflowEndpoints
             var open = status?.OpenSteps.FirstOrDefault(s => s.EventName == e);
             var def = definition?.Events.FirstOrDefault(d => d.Name == e);
             return new WaitingStep(e, open?.StepZh ?? def?.DisplayNameZh, open?.StepEn ?? def?.DisplayNameEn, open?.ResponsibleRole ?? def?.ResponsibleRole,
-                open?.DueDate, open?.DueAt, open is not null && open.DueAt < now, open?.EscalationLevel, open?.EscalationLevelName);
+                open?.DueDate, open?.DueAt, open is not null && open.DueAt < now, open?.EscalationLevel, open?.EscalationLevelName, open?.StepToken);
         }).ToList();
-
-    private static async Task<IResult> RaiseEventAsync(
-        string id, string eventName, HttpContext context, IWorkflowCatalog catalog, DurableTaskClient client, TimeProvider time, ILoggerFactory loggers,
-        CancellationToken cancellationToken)
-    {
-        if (ValidateInstanceId(id, "id") is { } bad)
-        {
-            return bad;
-        }
-
-        var metadata = await client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken);
-        if (metadata is null)
-        {
-            return Problems.InstanceNotFound(id);
-        }
-
-        var definition = DefinitionFor(catalog, metadata.Name);
-        var eventDefinition = definition?.Events.FirstOrDefault(e => e.Name == eventName);
-        if (eventDefinition is null)
-        {
-            return Problems.Result(404, "Not Found",
-                $"Process '{definition?.Name ?? metadata.Name}' has no step named '{eventName}'. Steps: {string.Join(", ", definition?.Events.Select(e => e.Name) ?? [])}.",
-                $"流程“{definition?.DisplayNameZh ?? metadata.Name}”没有名为“{eventName}”的步骤。", "eventName", "unknown-step");
-        }
-
-        var (payload, error) = await StrictJson.ReadAsync(context.Request, eventDefinition.PayloadType, cancellationToken);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        if (metadata.RuntimeStatus != OrchestrationRuntimeStatus.Running || !metadata.WaitingForEvents.Contains(eventName))
-        {
-            var waiting = Waiting(metadata, definition, Json.Status(metadata.SerializedCustomStatus), time.GetUtcNow());
-            string list = waiting.Count == 0 ? "nothing" : string.Join(", ", waiting.Select(w => $"{w.EventName} ({w.StepEn})"));
-            string listZh = waiting.Count == 0 ? "无" : string.Join("、", waiting.Select(w => $"{w.StepZh ?? w.EventName}（{w.EventName}）"));
-            return Problems.Conflict(
-                $"Instance '{id}' is {metadata.RuntimeStatus} and is not waiting for '{eventName}' now; it waits for: {list}.",
-                $"实例“{id}”当前状态为 {metadata.RuntimeStatus}，现在不等待“{eventDefinition.DisplayNameZh}”；正在等待：{listZh}。",
-                "step-not-awaited",
-                new Dictionary<string, object?> { ["runtimeStatus"] = metadata.RuntimeStatus.ToString(), ["waitingFor"] = waiting });
-        }
-
-        string actor = Actor(context);
-        await client.WithActor(actor).RaiseEventAsync(id, eventName, payload, cancellationToken);
-        loggers.CreateLogger("Governance.Functions.Workflows").LogInformation("{Actor} submitted {Event} to instance {InstanceId}", actor, eventName, id);
-        return TypedResults.Accepted($"/api/workflows/{Uri.EscapeDataString(id)}", new EventAccepted(id, eventName, actor, time.GetUtcNow()));
-    }
 
     private static async Task<IResult> SearchAsync(HttpContext context, IWorkflowCatalog catalog, DurableTaskClient client, CancellationToken cancellationToken)
     {
@@ -462,7 +411,7 @@ public static class WorkflowEndpoints
                 items.Add(new InboxItem(m.InstanceId, definition?.Name, definition?.DisplayNameZh, step.EventName, step.StepZh, step.StepEn, step.ResponsibleRole,
                     step.DueDate, step.DueAt, isOverdue, step.EscalationLevel, step.EscalationLevelName, m.WaitingForEvents.Contains(step.EventName),
                     m.Tags.GetValueOrDefault("street"), m.Tags.GetValueOrDefault("community"),
-                    $"/api/workflows/{Uri.EscapeDataString(m.InstanceId)}/events/{Uri.EscapeDataString(step.EventName)}"));
+                    $"/api/workflows/{Uri.EscapeDataString(m.InstanceId)}/events/{Uri.EscapeDataString(step.EventName)}", step.StepToken));
             }
         }
 

@@ -120,16 +120,17 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
         }
     }
 
-    public async Task SubmitAsync(string instanceId, string eventName, object payload, CancellationToken cancellationToken)
+    public async Task SubmitAsync(string instanceId, string eventName, object payload, CancellationToken cancellationToken, string? stepToken = null)
     {
+        string query = stepToken is null ? string.Empty : "?stepToken=" + Uri.EscapeDataString(stepToken);
         for (int attempt = 1; ; attempt++)
         {
-            using var response = await http.PostAsync($"api/workflows/{Uri.EscapeDataString(instanceId)}/events/{Uri.EscapeDataString(eventName)}",
+            using var response = await http.PostAsync($"api/workflows/{Uri.EscapeDataString(instanceId)}/events/{Uri.EscapeDataString(eventName)}{query}",
                 JsonContent.Create(payload, payload.GetType(), options: Write), cancellationToken);
             if (response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < 20)
             {
-                // The instance moved on between our look and our submission (time runs fast in the demo); a refused
-                // submission records nothing, so wait for the step to open again and resubmit.
+                // The step is not open (yet, or again): the refusal kept nothing for later, so wait for the step to
+                // open and resubmit; the step token keeps a resubmission from landing in another occurrence.
                 await Task.Delay(Poll, cancellationToken);
                 await WaitForStepAsync(instanceId, eventName, cancellationToken);
                 continue;

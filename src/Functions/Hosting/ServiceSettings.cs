@@ -28,6 +28,9 @@ public sealed class ServiceSettings
     public double ClockRate { get; set; } = 1;
     public double DemoClockRate { get; set; } = 86_400;
 
+    /// <summary>How long a step submission waits for the instance's decision before answering 202 with the outcome's URL.</summary>
+    public TimeSpan SubmissionWait { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Extra holiday/make-up-workday years (JSON file) on top of the built-in calendar; optional.</summary>
     public string? HolidaysFile { get; set; }
 
@@ -72,6 +75,7 @@ public sealed class ServiceSettings
 
         ClockRate = Dbl(governance, "clockRate", "governance.clockRate", 0.001, 10_000_000) ?? ClockRate;
         DemoClockRate = Dbl(governance, "demoClockRate", "governance.demoClockRate", 0.001, 10_000_000) ?? DemoClockRate;
+        SubmissionWait = Time(governance, "submissionWait", "governance.submissionWait", TimeSpan.Zero, TimeSpan.FromMinutes(2)) ?? SubmissionWait;
 
         HolidaysFile = Str(governance.GetSection("calendar"), "holidaysFile", "governance.calendar.holidaysFile");
         if (!string.IsNullOrWhiteSpace(HolidaysFile))

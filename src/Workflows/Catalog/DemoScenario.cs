@@ -20,8 +20,11 @@ public interface IDemoDriver
     /// <summary>Waits until the instance is waiting for <paramref name="eventName"/> (or has finished, which throws).</summary>
     Task WaitForStepAsync(string instanceId, string eventName, CancellationToken cancellationToken);
 
-    /// <summary>Submits a human step's result as the named actor.</summary>
-    Task SubmitAsync(string instanceId, string eventName, object payload, CancellationToken cancellationToken);
+    /// <summary>
+    /// Submits a human step's result as the named actor. <paramref name="stepToken"/> (e.g. <c>ProgressReported#2</c>)
+    /// pins the occurrence, so a submission can never be taken by a later occurrence of the same step.
+    /// </summary>
+    Task SubmitAsync(string instanceId, string eventName, object payload, CancellationToken cancellationToken, string? stepToken = null);
 
     /// <summary>Waits until the instance has completed, failed or been terminated.</summary>
     Task WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken);

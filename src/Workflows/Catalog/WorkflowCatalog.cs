@@ -47,4 +47,5 @@ public sealed record OpenStep(
     DateOnly DueDate,
     DateTimeOffset DueAt,
     int EscalationLevel,
-    string EscalationLevelName);
+    string EscalationLevelName,
+    string? StepToken = null);

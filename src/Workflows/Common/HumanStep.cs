@@ -49,9 +49,11 @@ public sealed class PlanHumanStepActivity(WorkingDayCalendar calendar) : TaskAct
 
 /// <summary>
 /// Waits for a human step with reminders before its due date and escalation after it (community → supervisor →
-/// street office → district). Every notice is an activity call (in history) writing to the outbox, and the open
-/// step in the custom status carries the escalation level (the staff inbox). A submission that breaks a domain
-/// rule is refused with its reason (also a notice) and the step stays open with the same schedule.
+/// street office → district). The step is a submission (see <see cref="TaskOrchestrationContext.WaitForSubmission{TPayload, TResult}"/>):
+/// it is decided inside the instance's step, so a submission that breaks a domain rule is refused at once with the
+/// rule, the field and the reason (the step stays open with the same schedule), and nothing is taken while the step
+/// is not open. Every notice is an activity call (in history) writing to the outbox, and the open step in the custom
+/// status carries its occurrence token and escalation level (the staff inbox).
 /// </summary>
 public static class HumanStep
 {
@@ -64,51 +66,63 @@ public static class HumanStep
     /// <summary>
     /// Waits for <see cref="HumanStepSpec.EventName"/> and returns <paramref name="accept"/>'s result; when
     /// <paramref name="accept"/> throws <see cref="DomainRuleException"/> the submission is refused and the wait goes on.
+    /// <paramref name="describe"/> gives the one-line outcome the submitter reads (English, Chinese).
     /// </summary>
-    public static async Task<TResult> WaitAsync<T, TResult>(ProcessTracker tracker, HumanStepSpec spec, Func<T, TResult> accept)
+    public static async Task<TResult> WaitAsync<T, TResult>(ProcessTracker tracker, HumanStepSpec spec, Func<T, TResult> accept,
+        Func<TResult, (string En, string Zh)>? describe = null)
     {
         var ctx = tracker.Context;
         int occurrence = tracker.NextOccurrence(spec.EventName);
         var plan = await ctx.CallActivityAsync<HumanStepPlan>(nameof(PlanHumanStepActivity),
             new PlanHumanStepRequest(spec.CountFrom ?? tracker.Today, spec.DueInWorkingDays, spec.DueOn, spec.Escalation ?? tracker.Escalation));
+        string token = StepToken(spec.EventName, occurrence);
         tracker.Step(spec.StepZh, spec.StepEn);
         tracker.Open(new OpenStep(spec.EventName, spec.StepZh, spec.StepEn, spec.ResponsibleRole, plan.DueDate, plan.DueAt,
-            (int)EscalationLevel.None, EscalationLevel.None.ToEnglish()));
+            (int)EscalationLevel.None, EscalationLevel.None.ToEnglish(), token));
 
         // Notices whose time has passed (e.g. a due date given in the past) are skipped rather than sent in a burst.
         var pending = new Queue<ScheduledNotice>(plan.Notices.Where(n => NoticeUtc(n) > tracker.UtcNow));
-        Task<T> eventTask = ctx.WaitForExternalEvent<T>(spec.EventName);
-        int rejections = 0;
+        Task<TResult> submitted = ctx.WaitForSubmission<T, TResult>(spec.EventName,
+            payload => Accept(spec, accept, describe, payload), new SubmissionWaitOptions { StepToken = token });
         while (true)
         {
             using var timerCancellation = new CancellationTokenSource();
             Task? timer = pending.Count > 0 ? ctx.CreateTimer(NoticeUtc(pending.Peek()), timerCancellation.Token) : null;
-            Task winner = timer is null ? await Task.WhenAny(eventTask) : await Task.WhenAny(eventTask, timer);
-            if (winner == eventTask)
+            Task winner = timer is null ? await Task.WhenAny(submitted) : await Task.WhenAny(submitted, timer);
+            if (winner == submitted)
             {
                 timerCancellation.Cancel(); // the losing timer must not keep the instance alive
-                T payload = await eventTask;
-                try
-                {
-                    TResult result = accept(payload);
-                    tracker.Close(spec.EventName);
-                    return result;
-                }
-                catch (DomainRuleException refused)
-                {
-                    rejections++;
-                    await tracker.NotifyAsync($"{spec.EventName}.{occurrence}.rejected.{rejections}", NotificationKinds.SubmissionRejected,
-                        spec.EventName, spec.StepZh, spec.StepEn, spec.ResponsibleRole, EscalationLevel.None, plan.DueDate,
-                        $"“{spec.StepZh}”提交被退回:{refused.MessageZh}", $"'{spec.StepEn}' submission refused: {refused.MessageEn}");
-                    eventTask = ctx.WaitForExternalEvent<T>(spec.EventName);
-                    continue;
-                }
+                tracker.Close(spec.EventName);
+                return await submitted;
             }
 
             var notice = pending.Dequeue();
             await SendNoticeAsync(tracker, spec, occurrence, plan.DueDate, notice);
         }
     }
+
+    /// <summary>The token of one occurrence of a step, e.g. <c>ProgressReported#2</c>: a submission naming it can only be taken by that occurrence.</summary>
+    public static string StepToken(string eventName, int occurrence) => $"{eventName}#{occurrence}";
+
+    /// <summary>Runs a step's domain rules on a submission: a broken rule becomes a refusal naming the rule and the payload field.</summary>
+    public static SubmissionAcceptance<TResult> Accept<T, TResult>(HumanStepSpec spec, Func<T, TResult> accept, Func<TResult, (string En, string Zh)>? describe, T payload)
+    {
+        TResult result;
+        try
+        {
+            result = accept(payload);
+        }
+        catch (DomainRuleException refused)
+        {
+            throw Refusal(refused);
+        }
+
+        var (en, zh) = describe?.Invoke(result) ?? ($"Accepted: {spec.StepEn}.", $"已受理：{spec.StepZh}。");
+        return SubmissionAcceptance.Of(result, en, zh);
+    }
+
+    public static SubmissionRejectedException Refusal(DomainRuleException refused)
+        => new(refused.Code, RuleFields.Of(refused.Code), refused.MessageEn, refused.MessageZh);
 
     private static async Task SendNoticeAsync(ProcessTracker tracker, HumanStepSpec spec, int occurrence, DateOnly due, ScheduledNotice notice)
     {

@@ -10,7 +10,8 @@ public static class NotificationKinds
 {
     public const string Reminder = "Reminder";
     public const string Escalation = "Escalation";
-    public const string SubmissionRejected = "SubmissionRejected";
+    /// <summary>A round application was taken but is not reviewed (residents' support below the threshold).</summary>
+    public const string ScreenedOut = "ScreenedOut";
     public const string PublicityPosted = "PublicityPosted";
     public const string ObjectionRaised = "ObjectionRaised";
     public const string ObjectionRuled = "ObjectionRuled";

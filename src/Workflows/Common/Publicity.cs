@@ -30,6 +30,19 @@ public static class Publicity
     public const string ObjectionEvent = nameof(Objection);
     public const string RulingEvent = nameof(ObjectionRuled);
 
+    private static void ValidateObjection(Objection objection)
+    {
+        try
+        {
+            Rule.RequireText(objection.RaisedBy, "objection.raisedBy", "Who objects", "异议人");
+            Rule.RequireText(objection.Reason, "objection.reason", "The objection's reason", "异议理由");
+        }
+        catch (DomainRuleException refused)
+        {
+            throw HumanStep.Refusal(refused);
+        }
+    }
+
     public static async Task<PublicityOutcome> RunAsync(ProcessTracker tracker, PublicitySpec spec)
     {
         var ctx = tracker.Context;
@@ -40,7 +53,7 @@ public static class Publicity
         DateOnly postedOn = tracker.Today;
         tracker.Step(stepZh, stepEn);
         tracker.Open(new OpenStep(ObjectionEvent, $"对{spec.SubjectZh}提出异议", $"Object to {spec.SubjectEn}", Roles.Public,
-            plan.DueDate, plan.DueAt, (int)EscalationLevel.None, EscalationLevel.None.ToEnglish()));
+            plan.DueDate, plan.DueAt, (int)EscalationLevel.None, EscalationLevel.None.ToEnglish(), HumanStep.StepToken(ObjectionEvent, occurrence)));
         await tracker.NotifyAsync($"Publicity.{occurrence}.posted", NotificationKinds.PublicityPosted, ObjectionEvent, stepZh, stepEn, Roles.Public,
             EscalationLevel.None, plan.DueDate,
             $"公示{spec.SubjectZh}({spec.WorkingDays}个工作日,至{plan.DueDate:yyyy-MM-dd}):{spec.SummaryZh}",
@@ -52,7 +65,8 @@ public static class Publicity
         while (true)
         {
             using var objectionCancellation = new CancellationTokenSource();
-            Task<Objection> objectionTask = ctx.WaitForExternalEvent<Objection>(ObjectionEvent, objectionCancellation.Token);
+            Task<Objection> objectionTask = ctx.WaitForSubmission<Objection>(ObjectionEvent, ValidateObjection,
+                new SubmissionWaitOptions { StepToken = HumanStep.StepToken(ObjectionEvent, occurrence) }, objectionCancellation.Token);
             Task winner = await Task.WhenAny(objectionTask, periodEnds);
             if (winner == periodEnds || periodEnds.IsCompleted)
             {

@@ -26,7 +26,7 @@ public static class CommunityProjectsCatalog
 
     public static WorkflowDefinition Project { get; } = new(
         ProjectLifecycleOrchestrator.WorkflowName, "社区服务项目(需求调查至结项)", "Community service project (survey to closing)",
-        nameof(ProjectLifecycleOrchestrator), typeof(ProjectLifecycleInput),
+        nameof(ProjectLifecycleOrchestrator), typeof(StandaloneProjectInput),
         [
             new(nameof(NeedsSurveyCompleted), "完成需求调查", "Complete the needs survey", typeof(NeedsSurveyCompleted), Roles.Community),
             new(nameof(ApplicationSubmitted), "提交项目申请书", "Submit the application", typeof(ApplicationSubmitted), Roles.Community),
@@ -44,7 +44,7 @@ public static class CommunityProjectsCatalog
             new(Publicity.RulingEvent, "裁定公示异议", "Rule on an objection", typeof(ObjectionRuled), Roles.StreetOffice),
         ])
     {
-        TagsFromInput = input => input is ProjectLifecycleInput i
+        TagsFromInput = input => (input is StandaloneProjectInput s ? s.ToLifecycleInput() : input) is ProjectLifecycleInput i
             ? new Dictionary<string, string>
             {
                 ["street"] = i.Street, ["community"] = i.Community, ["year"] = i.Year.ToString(), ["round"] = i.Round ?? "standalone",

@@ -23,8 +23,14 @@ public sealed record ApplicationSubmitted(
     NeedsSurveyCompleted? NeedsSurvey = null,
     SupportPollCompleted? SupportPoll = null);
 
-/// <summary>群众评议: respondents, supporters and, below the threshold, an optional override reason.</summary>
-public sealed record SupportPollCompleted(int Respondents, int Supporters, string? OverrideReason = null);
+/// <summary>
+/// 群众评议: respondents and supporters. Below the threshold the project stops unless <see cref="Override"/> is chosen
+/// explicitly with a written <see cref="OverrideReason"/>.
+/// </summary>
+public sealed record SupportPollCompleted(int Respondents, int Supporters, bool Override = false, string? OverrideReason = null)
+{
+    public SupportDecision Decide(decimal threshold) => new SupportPoll(Respondents, Supporters).DecideExplicit(threshold, Override, OverrideReason);
+}
 
 /// <summary>项目评审会 held: attendees and the vote counts per criterion for every application under review.</summary>
 public sealed record ReviewMeetingHeld(DateOnly HeldOn, int Attendees, IReadOnlyList<ReviewVoteTally> Tallies);

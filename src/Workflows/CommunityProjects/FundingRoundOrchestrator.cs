@@ -122,16 +122,22 @@ public sealed class FundingRoundOrchestrator : TaskOrchestrator<FundingRoundInpu
         int received = 0;
         using var deadlineCancellation = new CancellationTokenSource();
         Task deadline = ctx.CreateTimer(closesAt, deadlineCancellation.Token);
+        using var submissionCancellation = new CancellationTokenSource();
+
+        // The next application's wait is opened before anything else is awaited, so that communities applying at the
+        // same time are all answered rather than told the call is not open.
+        Task<ScreenedApplication> WaitForNext() => ctx.WaitForSubmission<ApplicationSubmitted, ScreenedApplication>(eventName,
+            submitted => Screen(submitted, call, rules, eligible.Count + screenedOut.Count + 1),
+            new SubmissionWaitOptions { StepToken = HumanStep.StepToken(eventName, 1) }, submissionCancellation.Token);
+        Task<ScreenedApplication> next = WaitForNext();
         while (true)
         {
             using var reminderCancellation = new CancellationTokenSource();
-            using var eventCancellation = new CancellationTokenSource();
             Task? reminder = reminders.Count > 0 ? ctx.CreateTimer(HumanStep.NoticeUtc(reminders.Peek()), reminderCancellation.Token) : null;
-            Task<ApplicationSubmitted> next = ctx.WaitForExternalEvent<ApplicationSubmitted>(eventName, eventCancellation.Token);
             Task winner = reminder is null ? await Task.WhenAny(next, deadline) : await Task.WhenAny(next, deadline, reminder);
             if (winner == deadline)
             {
-                eventCancellation.Cancel();
+                submissionCancellation.Cancel();
                 reminderCancellation.Cancel();
                 tracker.Close(eventName);
                 return (eligible, screenedOut, received);
@@ -139,7 +145,6 @@ public sealed class FundingRoundOrchestrator : TaskOrchestrator<FundingRoundInpu
 
             if (winner == reminder)
             {
-                eventCancellation.Cancel();
                 var notice = reminders.Dequeue();
                 await tracker.NotifyAsync($"{eventName}.1.Reminder.{notice.WorkingDaysFromDue}", NotificationKinds.Reminder, eventName, stepZh, stepEn, Roles.Community,
                     EscalationLevel.None, call.Deadline,
@@ -148,32 +153,43 @@ public sealed class FundingRoundOrchestrator : TaskOrchestrator<FundingRoundInpu
             }
 
             reminderCancellation.Cancel();
-            var submitted = await next;
+            var screened = await next;
+            next = WaitForNext();
             received++;
-            try
+            if (screened.Support.Proceeds)
             {
-                var application = Validate(submitted, call);
-                var support = new SupportPoll(submitted.SupportPoll!.Respondents, submitted.SupportPoll.Supporters)
-                    .Decide(rules.SupportThreshold, submitted.SupportPoll.OverrideReason);
-                int number = eligible.Count + screenedOut.Count + 1;
-                if (support.Proceeds)
-                {
-                    eligible[number] = submitted;
-                }
-                else
-                {
-                    screenedOut.Add(new ScreenedOutApplication(number, application.Community, application.ProjectName, support.ExplainZh, support.ExplainEn));
-                    await tracker.NotifyAsync($"{eventName}.screenedOut.{number}", NotificationKinds.SubmissionRejected, eventName, stepZh, stepEn, Roles.Community,
-                        EscalationLevel.None, call.Deadline,
-                        $"{application.Community}“{application.ProjectName}”未进入评审:{support.ExplainZh}", $"{application.Community} '{application.ProjectName}' not reviewed: {support.ExplainEn}");
-                }
+                eligible[screened.Number] = screened.Submitted;
             }
-            catch (DomainRuleException refused)
+            else
             {
-                await tracker.NotifyAsync($"{eventName}.refused.{received}", NotificationKinds.SubmissionRejected, eventName, stepZh, stepEn, Roles.Community,
+                screenedOut.Add(new ScreenedOutApplication(screened.Number, screened.Submitted.Community, screened.Submitted.ProjectName, screened.Support.ExplainZh, screened.Support.ExplainEn));
+                await tracker.NotifyAsync($"{eventName}.screenedOut.{screened.Number}", NotificationKinds.ScreenedOut, eventName, stepZh, stepEn, Roles.Community,
                     EscalationLevel.None, call.Deadline,
-                    $"项目申请被退回({submitted.Community}):{refused.MessageZh}", $"Application refused ({submitted.Community}): {refused.MessageEn}");
+                    $"{screened.Submitted.Community}“{screened.Submitted.ProjectName}”未进入评审:{screened.Support.ExplainZh}",
+                    $"{screened.Submitted.Community} '{screened.Submitted.ProjectName}' not reviewed: {screened.Support.ExplainEn}");
             }
+        }
+    }
+
+    /// <summary>An application taken by the call, numbered in order of arrival, with its support decision.</summary>
+    private sealed record ScreenedApplication(int Number, ApplicationSubmitted Submitted, SupportDecision Support);
+
+    /// <summary>Refuses an invalid application (the community corrects and resubmits); screens on residents' support.</summary>
+    private static SubmissionAcceptance<ScreenedApplication> Screen(ApplicationSubmitted submitted, FundingRoundCall call, CommunityProjectRules rules, int number)
+    {
+        try
+        {
+            Validate(submitted, call);
+            var support = submitted.SupportPoll!.Decide(rules.SupportThreshold);
+            return support.Proceeds
+                ? SubmissionAcceptance.Of(new ScreenedApplication(number, submitted, support),
+                    $"Application {number} accepted for review. {support.ExplainEn}", $"第{number}号申请已受理，进入评审。{support.ExplainZh}")
+                : SubmissionAcceptance.Of(new ScreenedApplication(number, submitted, support),
+                    $"Application {number} recorded but not reviewed: {support.ExplainEn}", $"第{number}号申请已登记，但不进入评审：{support.ExplainZh}");
+        }
+        catch (DomainRuleException refused)
+        {
+            throw HumanStep.Refusal(refused);
         }
     }
 

@@ -63,6 +63,26 @@ public sealed record ProjectLifecycleInput(
     }
 }
 
+/// <summary>
+/// What staff may give to start a standalone project through the API. A grant, the rules snapshot and the round are
+/// given only by a funding round to its projects, so they are not part of this shape (an unknown field is a 400):
+/// no one can start a funded project that skipped the survey, the support poll, the review and the approval.
+/// </summary>
+public sealed record StandaloneProjectInput(
+    string Street,
+    string Community,
+    int Year,
+    string ProjectName,
+    decimal? PerProjectCap,
+    decimal? ReviewThreshold = null,
+    bool? MidTermCheck = null) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+        => ToLifecycleInput().Validate(validationContext);
+
+    public ProjectLifecycleInput ToLifecycleInput() => new(Street, Community, Year, ProjectName, null, null, PerProjectCap, ReviewThreshold, MidTermCheck);
+}
+
 /// <summary>How a project ended.</summary>
 public enum ProjectResult
 {

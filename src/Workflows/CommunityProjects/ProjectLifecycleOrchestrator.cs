@@ -55,7 +55,8 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectLifec
 
             var support = await HumanStep.WaitAsync<SupportPollCompleted, SupportDecision>(tracker,
                 Step(nameof(SupportPollCompleted), "群众评议(支持率)", "Residents' support poll", Roles.Community, rules.CommunityStepWorkingDays),
-                p => new SupportPoll(p.Respondents, p.Supporters).Decide(rules.SupportThreshold, p.OverrideReason));
+                p => p.Decide(rules.SupportThreshold),
+                d => (d.Proceeds ? d.ExplainEn : d.ExplainEn + " The project stops.", d.Proceeds ? d.ExplainZh : d.ExplainZh + "项目终止。"));
             if (!support.Proceeds)
             {
                 lifecycle.MoveTo(ProjectStage.Rejected);
@@ -125,7 +126,9 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectLifec
             var report = await HumanStep.WaitAsync<ProgressReported, ProgressReport>(tracker,
                 new HumanStepSpec(nameof(ProgressReported), $"提交第{month}个月进展报告", $"Submit the month {month} progress report", Roles.Community,
                     DueInWorkingDays: rules.ProgressReportWorkingDays, CountFrom: periodEnd),
-                r => new ProgressReport(reportNumber, r.Summary, r.TeamMeetingsHeld, r.ResidentsReached, r.SpentToDate, granted));
+                r => new ProgressReport(reportNumber, r.Summary, r.TeamMeetingsHeld, r.ResidentsReached, r.SpentToDate, granted),
+                p => ($"Month {p.ReportNumber} report accepted: spent {p.SpentToDate} of {granted} yuan{(p.OverspendFlagged ? " (above the grant)" : "")}.",
+                    $"第{p.ReportNumber}个月进展报告已受理：累计支出{p.SpentToDate}元/资助{granted}元{(p.OverspendFlagged ? "（超出资助额）" : "")}。"));
             spentToDate = report.SpentToDate;
             if (report.OverspendFlagged)
             {

@@ -81,7 +81,8 @@ public sealed class QingyuanPilotProjectsDemo(TimeProvider clock) : IDemoScenari
         for (int month = 1; month <= 6; month++)
         {
             await driver.WaitForStepAsync(id, nameof(ProgressReported), ct);
-            await driver.SubmitAsync(id, nameof(ProgressReported), new ProgressReported($"第{month}个月:活动按计划开展", 2, 40 * month, budget * month / 6), ct);
+            await driver.SubmitAsync(id, nameof(ProgressReported), new ProgressReported($"第{month}个月:活动按计划开展", 2, 40 * month, budget * month / 6), ct,
+                HumanStep.StepToken(nameof(ProgressReported), month));
             if (month == 3)
             {
                 await driver.WaitForStepAsync(id, nameof(MidTermChecked), ct);

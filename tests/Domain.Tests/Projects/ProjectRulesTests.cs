@@ -34,6 +34,36 @@ public class SupportRateTests
         Assert.Equal("Serves migrant children; street office agreed", overridden.OverrideReason);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData(null)]
+    public void An_explicit_override_without_a_reason_is_refused(string? reason)
+    {
+        var ex = Assert.Throws<DomainRuleException>(() => new SupportPoll(100, 49).DecideExplicit(0.5m, overrideRequested: true, reason));
+        Assert.Equal("support.overrideReason", ex.Code);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("a reason")]
+    public void A_reason_without_choosing_to_override_is_refused_rather_than_guessed(string reason)
+    {
+        var ex = Assert.Throws<DomainRuleException>(() => new SupportPoll(100, 49).DecideExplicit(0.5m, overrideRequested: false, reason));
+        Assert.Equal("support.overrideNotRequested", ex.Code);
+    }
+
+    [Fact]
+    public void An_explicit_override_with_a_reason_proceeds_and_percentages_read_the_same_in_any_culture()
+    {
+        var decision = new SupportPoll(100, 49).DecideExplicit(0.5m, overrideRequested: true, "  街道同意  ");
+        Assert.True(decision.Overridden);
+        Assert.Equal("街道同意", decision.OverrideReason);
+        Assert.StartsWith("Support 49.0% is below 50%", decision.ExplainEn);
+        Assert.False(new SupportPoll(100, 49).DecideExplicit(0.5m, overrideRequested: false, null).Proceeds);
+    }
+
     [Fact]
     public void More_supporters_than_respondents_is_refused()
     {

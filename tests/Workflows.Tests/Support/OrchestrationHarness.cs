@@ -20,6 +20,7 @@ internal sealed class OrchestrationHarness
 {
     private readonly List<PendingTimer> timers = [];
     private readonly Dictionary<string, List<IPending>> waiters = new();
+    private readonly Dictionary<string, List<ISubmissionPending>> submissionWaiters = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Queue<object>> buffered = new();
     private readonly Dictionary<string, Queue<object>> prompt = new();
     private readonly List<(DateTime At, string Name, object Payload)> timed = [];
@@ -36,6 +37,10 @@ internal sealed class OrchestrationHarness
         Mock.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>())).Returns<DateTime, CancellationToken>(CreateTimer);
         Mock.Setup(c => c.WaitForExternalEvent<It.IsAnyType>(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Returns(new InvocationFunc(inv => WaitForEvent(inv.Method.GetGenericArguments()[0], (string)inv.Arguments[0], (CancellationToken)inv.Arguments[1])));
+        Mock.Setup(c => c.WaitForSubmission<It.IsAnyType, It.IsAnyType>(It.IsAny<string>(),
+                It.IsAny<Func<It.IsAnyType, SubmissionAcceptance<It.IsAnyType>>>(), It.IsAny<SubmissionWaitOptions?>(), It.IsAny<CancellationToken>()))
+            .Returns(new InvocationFunc(inv => WaitForSubmission(inv.Method.GetGenericArguments(), (string)inv.Arguments[0], (Delegate)inv.Arguments[1],
+                (SubmissionWaitOptions?)inv.Arguments[2], (CancellationToken)inv.Arguments[3])));
         Mock.Setup(c => c.CallActivityAsync<It.IsAnyType>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Returns(new InvocationFunc(inv => Completed(inv.Method.GetGenericArguments()[0], RunActivity((TaskName)inv.Arguments[0], inv.Arguments[1]))));
         Mock.Setup(c => c.CallSubOrchestratorAsync<It.IsAnyType>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
@@ -66,6 +71,15 @@ internal sealed class OrchestrationHarness
 
     public List<(string Name, DateTime At)> DeliveredEvents { get; } = [];
 
+    /// <summary>Submissions refused by the step's rules (the step stayed open).</summary>
+    public List<(string EventName, SubmissionRejectedException Refusal)> Rejected { get; } = [];
+
+    /// <summary>Submissions that arrived while the step was not open (refused, never buffered).</summary>
+    public List<(string EventName, DateTime At)> NotAwaited { get; } = [];
+
+    /// <summary>Accepted submissions with the summary the submitter read.</summary>
+    public List<(string EventName, string? StepToken, string? SummaryEn)> Accepted { get; } = [];
+
     public int TimersCancelled { get; private set; }
 
     public Func<string?, object?, object?> SubOrchestrationResult { get; set; } = (id, input) => input is ProjectLifecycleInput p
@@ -84,7 +98,7 @@ internal sealed class OrchestrationHarness
         return this;
     }
 
-    /// <summary>The event arrives at <paramref name="atUtc"/>, whatever the instance is doing (buffered if it is not waiting).</summary>
+    /// <summary>The event arrives at <paramref name="atUtc"/>, whatever the instance is doing (a submission is refused if its step is not open).</summary>
     public OrchestrationHarness RaiseAt(DateTime atUtc, string eventName, object payload)
     {
         timed.Add((atUtc, eventName, payload));
@@ -134,7 +148,7 @@ internal sealed class OrchestrationHarness
     {
         foreach (var (name, queue) in prompt)
         {
-            if (queue.Count > 0 && waiters.TryGetValue(name, out var w) && w.Count > 0)
+            if (queue.Count > 0 && ((waiters.TryGetValue(name, out var w) && w.Count > 0) || (submissionWaiters.TryGetValue(name, out var sw) && sw.Count > 0)))
             {
                 Deliver(name, queue.Dequeue());
                 return true;
@@ -147,6 +161,30 @@ internal sealed class OrchestrationHarness
     private void Deliver(string name, object payload)
     {
         DeliveredEvents.Add((name, Now));
+        if (submissionWaiters.TryGetValue(name, out var sw) && sw.Count > 0)
+        {
+            var submission = sw[0];
+            var refusal = submission.Submit(payload, out string? summary);
+            if (refusal is null)
+            {
+                sw.Remove(submission);
+                Accepted.Add((name, submission.StepToken, summary));
+                submission.Complete();
+            }
+            else
+            {
+                Rejected.Add((name, refusal));
+            }
+
+            return;
+        }
+
+        if (!waiters.TryGetValue(name, out var eventWaiters) || eventWaiters.Count == 0)
+        {
+            NotAwaited.Add((name, Now)); // never buffered for later
+            return;
+        }
+
         if (waiters.TryGetValue(name, out var w) && w.Count > 0)
         {
             var waiter = w[0];
@@ -203,6 +241,25 @@ internal sealed class OrchestrationHarness
         return pending.Task;
     }
 
+    private object WaitForSubmission(Type[] types, string name, Delegate accept, SubmissionWaitOptions? options, CancellationToken cancellationToken)
+    {
+        var pending = (ISubmissionPending)Activator.CreateInstance(typeof(SubmissionPending<,>).MakeGenericType(types), accept, options?.StepToken)!;
+        if (!submissionWaiters.TryGetValue(name, out var list))
+        {
+            submissionWaiters[name] = list = [];
+        }
+
+        list.Add(pending);
+        cancellationToken.Register(() =>
+        {
+            if (list.Remove(pending))
+            {
+                pending.Cancel();
+            }
+        });
+        return pending.Task;
+    }
+
     private object? RunActivity(TaskName name, object? input)
     {
         Activities.Add(name.Name);
@@ -229,6 +286,45 @@ internal sealed class OrchestrationHarness
         public DateTime FireAt { get; } = fireAt;
         public int Id { get; } = id;
         public TaskCompletionSource Source { get; } = new();
+    }
+
+    private interface ISubmissionPending
+    {
+        object Task { get; }
+        string? StepToken { get; }
+        SubmissionRejectedException? Submit(object payload, out string? summary);
+        void Complete();
+        void Cancel();
+    }
+
+    private sealed class SubmissionPending<TPayload, TResult>(Func<TPayload, SubmissionAcceptance<TResult>> accept, string? stepToken) : ISubmissionPending
+    {
+        private readonly TaskCompletionSource<TResult> source = new();
+        private TResult? result;
+
+        public object Task => source.Task;
+
+        public string? StepToken => stepToken;
+
+        public SubmissionRejectedException? Submit(object payload, out string? summary)
+        {
+            summary = null;
+            try
+            {
+                var acceptance = accept((TPayload)payload);
+                result = acceptance.Result;
+                summary = acceptance.SummaryEn;
+                return null;
+            }
+            catch (SubmissionRejectedException refused)
+            {
+                return refused;
+            }
+        }
+
+        public void Complete() => source.TrySetResult(result!);
+
+        public void Cancel() => source.TrySetCanceled();
     }
 
     private interface IPending

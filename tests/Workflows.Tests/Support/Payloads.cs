@@ -15,7 +15,7 @@ internal static class Payloads
         new(community, project, "满足居民需求", "按计划开展活动", ["服务居民200人次"], "居委会与居民志愿者",
             [new BudgetLine("物资", budget / 2), new BudgetLine("活动", budget / 2)], months,
             new NeedsSurveyCompleted("需求调查结论", respondents, [SurveyMethod.Questionnaire]),
-            new SupportPollCompleted(respondents, supporters, overrideReason));
+            new SupportPollCompleted(respondents, supporters, overrideReason is not null, overrideReason));
 
     public static TeamFormed Team(DateOnly signedOn, bool withFinanceLead = true) => new(
         withFinanceLead
