@@ -7,7 +7,9 @@ public sealed record TaskFailureDetails(string ErrorType, string ErrorMessage, s
         exception.GetType().FullName ?? exception.GetType().Name,
         exception.Message,
         exception.StackTrace,
-        exception.InnerException is null ? null : FromException(exception.InnerException));
+        // An uncaught activity or sub-orchestration failure keeps that task's own failure as the inner one.
+        exception is TaskFailedException failed ? failed.FailureDetails
+            : exception.InnerException is null ? null : FromException(exception.InnerException));
 
     /// <summary>True when the failure was caused by an exception of type <typeparamref name="T"/> (or a subtype, by name).</summary>
     public bool IsCausedBy<T>() where T : Exception

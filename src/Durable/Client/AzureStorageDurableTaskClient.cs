@@ -126,6 +126,42 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         return SendAsync(instanceId, new EventRaisedEvent(eventName, DurableJson.Serialize(eventPayload)), cancellation);
     }
 
+    public override async Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default)
+    {
+        string? reason = options?.Output?.ToString();
+        await SendAsync(instanceId, new ExecutionTerminatedEvent(reason), cancellation);
+        if (options?.Recursive == true)
+        {
+            await TerminateChildrenAsync(instanceId, reason, cancellation);
+        }
+    }
+
+    /// <summary>Terminates the running sub-orchestrations of an instance, and theirs.</summary>
+    private async Task TerminateChildrenAsync(string parentId, string? reason, CancellationToken cancellation)
+    {
+        var children = new List<string>();
+        string filter = TableClient.CreateQueryFilter($"ParentInstanceId eq {parentId}");
+        await foreach (var row in Store.Instances.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RuntimeStatus"], cancellationToken: cancellation))
+        {
+            if (!FinishedStatuses.Any(s => s.ToString() == row.GetString("RuntimeStatus")))
+            {
+                children.Add(row.PartitionKey);
+            }
+        }
+
+        foreach (string child in children)
+        {
+            try
+            {
+                await TerminateInstanceAsync(child, new TerminateInstanceOptions(reason, Recursive: true), cancellation);
+            }
+            catch (OrchestrationFinishedException)
+            {
+                // It finished meanwhile.
+            }
+        }
+    }
+
     public override async Task<SubmissionOutcome> SubmitAsync(
         string instanceId, string eventName, object? payload, SubmitOptions? options = null, CancellationToken cancellation = default)
     {
@@ -232,19 +268,28 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         return (await hub.SubmissionStore.ReadAsync(instanceId, submissionId, cancellation))?.ToOutcome(instanceId);
     }
 
-    public override Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default)
-        => SendAsync(instanceId, new ExecutionTerminatedEvent(options?.Output?.ToString()), cancellation);
-
     public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default)
         => SendAsync(instanceId, new ExecutionSuspendedEvent(reason), cancellation);
 
     public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default)
         => SendAsync(instanceId, new ExecutionResumedEvent(reason), cancellation);
 
+    /// <summary>Sends an event or lifecycle change to an instance that exists and has not finished (else throws, as DF answers 404/410).</summary>
     private async Task SendAsync(string instanceId, HistoryEvent e, CancellationToken cancellation)
     {
         InstanceIds.EnsureValid(instanceId);
         await hub.EnsureStorageAsync(cancellation);
+        var row = await Store.Instances.GetEntityIfExistsAsync<TableEntity>(instanceId, string.Empty, ["RuntimeStatus"], cancellation);
+        if (!row.HasValue)
+        {
+            throw new OrchestrationNotFoundException(instanceId);
+        }
+
+        if (Enum.TryParse<OrchestrationRuntimeStatus>(row.Value!.GetString("RuntimeStatus"), out var status) && FinishedStatuses.Contains(status))
+        {
+            throw new OrchestrationFinishedException(instanceId, status);
+        }
+
         string messageId = Guid.NewGuid().ToString("N");
         await hub.SendAsync(new TaskMessage(messageId, instanceId, e with { Timestamp = hub.UtcNow, Actor = actor }), cancellation);
     }

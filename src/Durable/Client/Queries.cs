@@ -30,6 +30,8 @@ public record OrchestrationQuery(
     public string? CustomStatusPrefix { get; init; }
 }
 
+/// <param name="Output">The reason recorded as the terminated instance's output.</param>
+/// <param name="Recursive">Also terminate the sub-orchestrations the instance started that are still running.</param>
 public record TerminateInstanceOptions(object? Output = null, bool Recursive = false);
 
 public record PurgeInstanceOptions(bool Recursive = false);
@@ -54,4 +56,15 @@ public sealed class OrchestrationNotFoundException(string instanceId)
     : InvalidOperationException($"No orchestration instance with id '{instanceId}' exists.")
 {
     public string InstanceId { get; } = instanceId;
+}
+
+/// <summary>
+/// Thrown when raising an event to, or terminating, suspending or resuming, an instance that has finished
+/// (Durable Functions' HTTP API answers 410 Gone).
+/// </summary>
+public sealed class OrchestrationFinishedException(string instanceId, OrchestrationRuntimeStatus status)
+    : InvalidOperationException($"Orchestration instance '{instanceId}' has finished ({status}) and accepts no more events or changes.")
+{
+    public string InstanceId { get; } = instanceId;
+    public OrchestrationRuntimeStatus Status { get; } = status;
 }

@@ -38,6 +38,9 @@ internal sealed class InstanceState
     /// <summary>Message ids of earlier generations, kept (bounded) to drop late duplicates across ContinueAsNew.</summary>
     public List<string> RecentMessageIds { get; set; } = [];
 
+    /// <summary>A state row written only to keep messages that arrived before the instance's start message.</summary>
+    public bool IsAwaitingStart => Generation == 0;
+
     public bool IsTerminal => Status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed
         or OrchestrationRuntimeStatus.Terminated or OrchestrationRuntimeStatus.Canceled;
 

@@ -37,13 +37,23 @@ public sealed class DurableTaskOptions
     [Range(1, 100)]
     public int MaxDequeueCount { get; set; } = 5;
 
-    /// <summary>How long a received control or work-item message stays invisible while a host works on it.</summary>
+    /// <summary>
+    /// How long a received control or work-item message stays invisible; the host renews it every half period while
+    /// it works on it, so a dead host's messages come back this long after its last renewal (kept below
+    /// <see cref="LeaseDuration"/>, the new owner finds them visible as soon as it owns their partition).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
-    public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Partition lease length; a dead host's partitions are taken over after at most this long.</summary>
     [Range(typeof(TimeSpan), "00:00:15", "00:01:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How often the owner of a partition looks for unfinished instances that nothing durable can wake any more
+    /// (no message, timer, outbox row or work in progress) and re-drives them; <see cref="Timeout.InfiniteTimeSpan"/> disables it.
+    /// </summary>
+    public TimeSpan RecoverySweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Instances kept in memory between steps (extended sessions); 0 disables the cache.</summary>
     [Range(0, 1_000_000)]
@@ -76,6 +86,9 @@ public enum FaultPoint
 
     /// <summary>An activity ran, its result not yet delivered.</summary>
     AfterActivity,
+
+    /// <summary>A local activity's result is about to be handed to its instance's mailbox.</summary>
+    BeforeResultHandOff,
 }
 
 /// <summary>Lets tests stop the runtime abruptly at a chosen point.</summary>

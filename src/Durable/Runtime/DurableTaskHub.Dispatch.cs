@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using Governance.Durable.Core;
 using Governance.Durable.Runtime;
@@ -99,17 +100,38 @@ public sealed partial class DurableTaskHub
             return;
         }
 
-        lock (session.Gate)
+        try
         {
-            session.ActivitiesInFlight--;
+            Options.FaultInjector?.At(FaultPoint.BeforeResultHandOff, request.InstanceId);
         }
-
-        if (crashed || session.Abandoned)
+        catch (Exception) when (crashed)
         {
             return;
         }
 
-        Deliver(result, trigger: null);
+        // The activity stops counting as running only as its result enters the mailbox (one lock): in between, the
+        // instance would look quiescent and its triggers would be deleted while the result was only in memory.
+        bool start = false;
+        lock (session.Gate)
+        {
+            session.ActivitiesInFlight--;
+            if (crashed || session.Abandoned)
+            {
+                return;
+            }
+
+            session.Inbox.Add(result);
+            if (!session.Running)
+            {
+                session.Running = true;
+                start = true;
+            }
+        }
+
+        if (start)
+        {
+            _ = Task.Run(() => ProcessSessionAsync(session));
+        }
     }
 
     /// <summary>Runs an activity and turns its outcome into the result message for its orchestration.</summary>
@@ -193,7 +215,19 @@ public sealed partial class DurableTaskHub
                             }
                             else
                             {
-                                result = await ExecuteActivityAsync(request, (int)raw.DequeueCount);
+                                // Held invisible while the activity runs, as control messages are: another host runs it
+                                // again only after this one stopped renewing (died).
+                                using var running = new CancellationTokenSource();
+                                var renewing = KeepInvisibleAsync(trigger, running.Token);
+                                try
+                                {
+                                    result = await ExecuteActivityAsync(request, (int)raw.DequeueCount);
+                                }
+                                finally
+                                {
+                                    running.Cancel();
+                                    await renewing;
+                                }
                             }
 
                             await SendAsync(result, cancellationToken);
@@ -218,6 +252,28 @@ public sealed partial class DurableTaskHub
             {
                 logger.LogWarning(ex, "Receiving work items failed; retrying.");
                 await backoff.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>Renews a held work item every half visibility period until cancelled.</summary>
+    private async Task KeepInvisibleAsync(QueueMessageTrigger trigger, CancellationToken cancellationToken)
+    {
+        TimeSpan visibility = Options.MessageVisibilityTimeout;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(visibility / 2, cancellationToken);
+                await trigger.RenewAsync(visibility, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (RequestFailedException ex)
+            {
+                logger.LogWarning("Could not extend work item {MessageId}: {Error}", trigger.MessageId, ex.ErrorCode);
             }
         }
     }

@@ -46,13 +46,20 @@ public sealed partial class DurableTaskHub
 
                     session.HeldTriggers.AddRange(session.NewTriggers);
                     session.NewTriggers.Clear();
-                    if (session.Inbox.Count == 0)
+                    if (session.Inbox.Count == 0 && !session.RedriveRequested)
                     {
                         break;
                     }
 
                     batch = [.. session.Inbox];
                     session.Inbox.Clear();
+                    if (session.RedriveRequested && batch.Count == 0)
+                    {
+                        // Reload from storage: an empty step re-dispatches the outbox it finds.
+                        session.Unload();
+                    }
+
+                    session.RedriveRequested = false;
                 }
 
                 try
@@ -142,12 +149,13 @@ public sealed partial class DurableTaskHub
             if (session.ActivitiesInFlight > 0)
             {
                 session.Running = false;
+                QuiescenceChecked?.Invoke(session.InstanceId, false);
                 return;
             }
 
             release = [.. session.HeldTriggers];
             session.HeldTriggers.Clear();
-            rows = [.. session.DispatchedRows];
+            rows = [.. session.DispatchedRows, .. TakeRowsOfEndedActivities(session)];
             session.DispatchedRows.Clear();
             session.Running = false;
         }
@@ -175,7 +183,25 @@ public sealed partial class DurableTaskHub
             logger.LogWarning(ex, "Instance {InstanceId}: releasing triggers failed; they will be redelivered and dropped as duplicates.", session.InstanceId);
         }
 
+        QuiescenceChecked?.Invoke(session.InstanceId, true);
         TrimCache();
+    }
+
+    /// <summary>
+    /// Outbox rows of local activities whose execution has ended (finished, or continued as new): no commit will
+    /// record their results, so they are deleted once the activities have run, or every reload would run them again.
+    /// </summary>
+    private static List<string> TakeRowsOfEndedActivities(InstanceSession session)
+    {
+        var state = session.State;
+        string? running = state is null || state.IsTerminal || state.Status == OrchestrationRuntimeStatus.ContinuedAsNew ? null : $"{session.InstanceId}|{state.ExecutionId}|";
+        var ended = session.ActivityRows.Where(kv => running is null || !kv.Key.StartsWith(running, StringComparison.Ordinal)).ToList();
+        foreach (var (key, _) in ended)
+        {
+            session.ActivityRows.Remove(key);
+        }
+
+        return ended.Select(kv => kv.Value).ToList();
     }
 
     private void TrimCache()
@@ -215,6 +241,9 @@ public sealed partial class DurableTaskHub
             {
                 session.SeenMessageIds.UnionWith(recent);
             }
+
+            // Held events are recorded too: a redelivery of one must not be held twice.
+            session.SeenMessageIds.UnionWith(loaded?.State.HeldEvents.Select(e => e.MessageId).OfType<string>() ?? []);
 
             foreach (string stale in loaded?.StaleRowKeys ?? [])
             {
@@ -264,7 +293,7 @@ public sealed partial class DurableTaskHub
             session.History.AddRange(plan.NewEvents);
         }
 
-        foreach (var e in plan.NewEvents)
+        foreach (var e in plan.NewEvents.Concat(plan.State.HeldEvents))
         {
             if (e.MessageId is not null)
             {
@@ -394,24 +423,39 @@ public sealed partial class DurableTaskHub
             return null;
         }
 
-        // A start message begins a new execution when there is none, the last one ended, or ContinueAsNew named it.
+        // A start message begins a new execution when there is none, the last one ended (a start ContinueAsNew
+        // announced before a termination is not one), or ContinueAsNew named it.
         var start = fresh.OfType<ExecutionStartedEvent>().FirstOrDefault(s =>
             current is null
-            || (current.IsTerminal && s.ExecutionId != current.ExecutionId)
+            || current.IsAwaitingStart
+            || (current.IsTerminal && s.ExecutionId != current.ExecutionId && s.ExecutionId != current.NextExecutionId)
             || (current.Status == OrchestrationRuntimeStatus.ContinuedAsNew && s.ExecutionId == current.NextExecutionId));
-        if (start is not null)
+        if (start is not null && current?.Status == OrchestrationRuntimeStatus.ContinuedAsNew && fresh.Any(IsLifecycleEvent))
         {
-            // Start the execution in this step; whatever else came with it is handled by the next step.
-            var rest = messages.Where(m => m.Event is not ExecutionStartedEvent && !session.SeenMessageIds.Contains(m.Id)).ToList();
+            // Terminate, suspend and resume act on the instance between generations first; the start waits one step.
+            // (Starting first let an orchestration that continues as new at once push them behind every generation.)
+            lock (session.Gate)
+            {
+                session.Inbox.InsertRange(0, messages.Where(m => m.Event is ExecutionStartedEvent));
+            }
+
+            fresh.RemoveAll(e => e is ExecutionStartedEvent);
+            start = null;
+        }
+        else if (start is not null)
+        {
+            // Start the execution in this step with the events that came with it; other messages (results of the
+            // previous execution, lifecycle changes) are handled by the next step.
+            var rest = messages.Where(m => m.Event is not ExecutionStartedEvent and not EventRaisedEvent && !session.SeenMessageIds.Contains(m.Id)).ToList();
             lock (session.Gate)
             {
                 session.Inbox.InsertRange(0, rest);
             }
 
-            return PlanNewExecution(session, start, [], now);
+            return PlanNewExecution(session, start, fresh.Where(e => e is EventRaisedEvent).ToList(), now);
         }
 
-        if (current is null && fresh.OfType<MessagePoisonedEvent>().FirstOrDefault(p => p.Start is not null) is { } poisonedStart)
+        if ((current is null || current.IsAwaitingStart) && fresh.OfType<MessagePoisonedEvent>().FirstOrDefault(p => p.Start is not null) is { } poisonedStart)
         {
             return PlanPoisonedStart(session, poisonedStart, now);
         }
@@ -421,7 +465,12 @@ public sealed partial class DurableTaskHub
             return PlanFinishedInstanceRefusals(session, current, fresh.OfType<SubmissionEvent>(), now);
         }
 
-        if (current is null || current.IsTerminal)
+        if (current is null || current.IsAwaitingStart)
+        {
+            return PlanAwaitingStart(session, current, fresh, now);
+        }
+
+        if (current.IsTerminal)
         {
             logger.LogInformation("Instance {InstanceId}: dropped {Count} message(s) for an instance that is not running.", session.InstanceId, fresh.Count);
             return null;
@@ -447,6 +496,14 @@ public sealed partial class DurableTaskHub
                 case ExecutionSuspendedEvent when state.Status is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending:
                     inbound.Add(e);
                     state.Status = OrchestrationRuntimeStatus.Suspended;
+                    break;
+                case ExecutionSuspendedEvent when state.Status == OrchestrationRuntimeStatus.ContinuedAsNew:
+                    // Between generations: the next generation starts suspended.
+                    state.HeldEvents.RemoveAll(h => h is ExecutionSuspendedEvent);
+                    state.HeldEvents.Add(e);
+                    break;
+                case ExecutionResumedEvent when state.Status == OrchestrationRuntimeStatus.ContinuedAsNew:
+                    state.HeldEvents.RemoveAll(h => h is ExecutionSuspendedEvent);
                     break;
                 case ExecutionSuspendedEvent or ExecutionResumedEvent:
                     break; // Suspending a suspended instance, or resuming a running one, changes nothing.
@@ -545,7 +602,22 @@ public sealed partial class DurableTaskHub
         return FinishPlan(plan, state, now);
     }
 
-    /// <summary>The start message itself was poison: record the instance as failed, with the reason.</summary>
+    /// <summary>
+    /// Messages that reach an instance before its start message (another sender's message overtook it) are kept in
+    /// a state row awaiting the start, and given to the execution when it starts: never dropped.
+    /// </summary>
+    private static StepPlan PlanAwaitingStart(InstanceSession session, InstanceState? current, List<HistoryEvent> fresh, DateTime now)
+    {
+        var state = current?.Clone() ?? new InstanceState { InstanceId = session.InstanceId, Status = OrchestrationRuntimeStatus.Pending, CreatedAt = now };
+        // Submissions are answered by a running execution, never held (as before an instance exists, they are dropped).
+        state.HeldEvents.AddRange(fresh.Where(e => e is not ExecutionStartedEvent and not SubmissionEvent));
+        var plan = new StepPlan { State = state, ExpectedETag = current is null ? null : session.ETag, FirstSequence = 0, ProjectionChanged = false };
+        return FinishPlan(plan, state, now);
+    }
+
+    private static bool IsLifecycleEvent(HistoryEvent e) =>
+        e is ExecutionTerminatedEvent or ExecutionSuspendedEvent or ExecutionResumedEvent or MessagePoisonedEvent;
+
     /// <summary>Records the refusal of submissions that reached an instance after it finished (the caller is answered).</summary>
     private StepPlan PlanFinishedInstanceRefusals(InstanceSession session, InstanceState current, IEnumerable<SubmissionEvent> submissions, DateTime now)
     {
@@ -576,6 +648,7 @@ public sealed partial class DurableTaskHub
         return messages.Where(m => !kept.Contains(m)).ToList();
     }
 
+    /// <summary>The start message itself was poison: record the instance as failed, with the reason.</summary>
     private StepPlan PlanPoisonedStart(InstanceSession session, MessagePoisonedEvent poisoned, DateTime now)
     {
         var start = poisoned.Start! with { Generation = 1 };
@@ -591,7 +664,7 @@ public sealed partial class DurableTaskHub
             Tags = start.Tags is null ? new() : new Dictionary<string, string>(start.Tags),
             Parent = start.Parent,
         };
-        var plan = new StepPlan { State = state, ExpectedETag = null, FirstSequence = 0, StartsNewGeneration = true };
+        var plan = new StepPlan { State = state, ExpectedETag = session.State is null ? null : session.ETag, FirstSequence = 0, StartsNewGeneration = true };
         plan.NewEvents.Add(new OrchestratorStartedEvent { Timestamp = now });
         plan.NewEvents.Add(start);
         plan.NewEvents.Add(poisoned with { Start = null });
@@ -621,11 +694,8 @@ public sealed partial class DurableTaskHub
             RecentMessageIds = previous is null ? [] : previous.RecentMessageIds.Concat(session.History.Select(e => e.MessageId).OfType<string>()).TakeLast(MaxRecentMessageIds).ToList(),
         };
         var inbound = new List<HistoryEvent> { start with { Generation = generation } };
-        if (previous?.Status == OrchestrationRuntimeStatus.ContinuedAsNew)
-        {
-            inbound.AddRange(previous.HeldEvents);
-        }
-
+        var held = previous is { Status: OrchestrationRuntimeStatus.ContinuedAsNew } or { IsAwaitingStart: true } ? previous.HeldEvents : [];
+        inbound.AddRange(held.Where(e => e is not ExecutionSuspendedEvent));
         inbound.AddRange(others.Where(e => e is EventRaisedEvent));
         var plan = new StepPlan
         {
@@ -637,6 +707,25 @@ public sealed partial class DurableTaskHub
         };
         plan.NewEvents.Add(new OrchestratorStartedEvent { Timestamp = now });
         session.Executor = null;
+        if (held.OfType<ExecutionTerminatedEvent>().FirstOrDefault() is { } terminated)
+        {
+            // Terminated before it started.
+            plan.NewEvents.Add(inbound[0]);
+            plan.NewEvents.Add(terminated);
+            Complete(plan, session, OrchestrationRuntimeStatus.Terminated, DurableJson.Serialize(terminated.Reason), null, now);
+            return FinishPlan(plan, state, now);
+        }
+
+        if (held.OfType<ExecutionSuspendedEvent>().FirstOrDefault() is { } suspended)
+        {
+            // Suspended between generations: record the start, run nothing until resumed (events wait with it).
+            plan.NewEvents.Add(inbound[0]);
+            plan.NewEvents.Add(suspended);
+            state.Status = OrchestrationRuntimeStatus.Suspended;
+            state.HeldEvents = inbound.Skip(1).ToList();
+            return FinishPlan(plan, state, now);
+        }
+
         var executor = CreateExecutor(session, state, plan, now, start);
         if (executor is not null)
         {
@@ -802,7 +891,7 @@ public sealed partial class DurableTaskHub
         }
     }
 
-    private StepPlan FinishPlan(StepPlan plan, InstanceState state, DateTime now)
+    private static StepPlan FinishPlan(StepPlan plan, InstanceState state, DateTime now)
     {
         // Every submission in the step gets a decision and an outcome row (e.g. one that came with a terminate).
         for (int i = 0; i < plan.NewEvents.Count; i++)

@@ -29,6 +29,10 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     private CancellationTokenSource stopping = new();
     private readonly List<Task> loops = [];
     private readonly ConcurrentDictionary<int, CancellationTokenSource> partitionListeners = new();
+    private readonly ConcurrentDictionary<int, WakeSignal> listenerWakes = new();
+
+    /// <summary>Start messages this host sent for instances it just created (their history is known to be empty), by message id.</summary>
+    private readonly ConcurrentDictionary<string, int> newInstanceHints = new(StringComparer.Ordinal);
     private bool storageReady;
     private volatile bool crashed;
 
@@ -45,6 +49,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         Timers = new TimerService(Store, Clock, logger, (message, trigger) => Deliver(message, trigger));
         orchestrationSlots = new SemaphoreSlim(Options.MaxConcurrentOrchestratorFunctions);
         activitySlots = new SemaphoreSlim(Options.MaxConcurrentActivityFunctions);
+        Recovery = new RecoverySweep(this, logger);
         Partitions.Acquired += OnPartitionAcquired;
         Partitions.Lost += OnPartitionLost;
     }
@@ -63,6 +68,11 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
 
     internal DurableTaskRegistry Registry { get; }
 
+    internal RecoverySweep Recovery { get; }
+
+    /// <summary>Instances the recovery sweep of this host found unfinished with nothing pending, and re-drove.</summary>
+    public long RecoveredInstanceCount => Recovery.RedrivenCount;
+
     internal Submissions.SubmissionWatchers SubmissionWatchers { get; } = new();
 
     internal Submissions.SubmissionStore SubmissionStore => new(Store);
@@ -74,6 +84,9 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
 
     /// <summary>Observer for tests and diagnostics: called with the instance id when a step starts and ends on this host.</summary>
     public event Action<string, bool>? StepExecuting;
+
+    /// <summary>Test hook: after a session's loop ends, with whether it released its triggers (the instance was quiescent).</summary>
+    internal event Action<string, bool>? QuiescenceChecked;
 
     internal DateTime UtcNow => Clock.GetUtcNow().UtcDateTime;
 
@@ -112,6 +125,10 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         loops.Add(Task.Run(() => Timers.RunAsync(token), CancellationToken.None));
         loops.Add(Task.Run(() => WorkItemLoopAsync(token), CancellationToken.None));
         loops.Add(Task.Run(() => RenewTriggersLoopAsync(token), CancellationToken.None));
+        if (Options.RecoverySweepInterval != Timeout.InfiniteTimeSpan)
+        {
+            loops.Add(Task.Run(() => Recovery.RunAsync(token), CancellationToken.None));
+        }
         logger.LogInformation("Durable worker {WorkerId} started on task hub {Hub} ({Partitions} partitions).", WorkerId, HubName, Options.PartitionCount);
     }
 
@@ -183,6 +200,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     {
         var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
         partitionListeners[partition] = cts;
+        listenerWakes[partition] = new WakeSignal();
         Timers.AddPartition(partition);
         _ = Task.Run(() => ControlQueueLoopAsync(partition, cts.Token), CancellationToken.None);
     }
@@ -192,6 +210,12 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         if (partitionListeners.TryRemove(partition, out var cts))
         {
             cts.Cancel();
+        }
+
+        listenerWakes.TryRemove(partition, out _);
+        foreach (var hint in newInstanceHints.Where(h => h.Value == partition).ToList())
+        {
+            newInstanceHints.TryRemove(hint.Key, out _);
         }
 
         Timers.RemovePartition(partition);
@@ -228,6 +252,66 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         }
     }
 
+    /// <summary>True when this host holds no work of the instance: no step, mailbox, activity, projection or held trigger.</summary>
+    internal bool HoldsNothingOf(string instanceId)
+    {
+        if (!sessions.TryGetValue(instanceId, out var session))
+        {
+            return true;
+        }
+
+        lock (session.Gate)
+        {
+            return !session.Running && session.Inbox.Count == 0 && session.NewTriggers.Count == 0 && session.HeldTriggers.Count == 0
+                && session.ActivitiesInFlight == 0 && !session.ProjectionRunning;
+        }
+    }
+
+    /// <summary>Reloads the instance from storage and re-dispatches its outbox (recovery).</summary>
+    internal void Redrive(string instanceId)
+    {
+        var session = sessions.GetOrAdd(instanceId, id => new InstanceSession(id, PartitionOf(id)));
+        bool start = false;
+        lock (session.Gate)
+        {
+            session.RedriveRequested = true;
+            if (!session.Running)
+            {
+                session.Running = true;
+                start = true;
+            }
+        }
+
+        if (start)
+        {
+            _ = Task.Run(() => ProcessSessionAsync(session));
+        }
+    }
+
+    /// <summary>
+    /// Sends the start message of an instance again, rebuilt from its projection with the same message id (dropped
+    /// as a duplicate if the first one arrives after all). False when there is nothing to start (or it starts later).
+    /// </summary>
+    internal async Task<bool> ResendStartAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var row = await Store.Instances.GetEntityIfExistsAsync<TableEntity>(instanceId, string.Empty, cancellationToken: cancellationToken);
+        if (!row.HasValue)
+        {
+            return false;
+        }
+
+        var m = InstanceEntity.ToMetadata(row.Value!, includePayloads: true);
+        if (m.RuntimeStatus != OrchestrationRuntimeStatus.Pending || m.ExecutionId is null || m.ScheduledStartAt is not null)
+        {
+            // A scheduled start waits in its timer row.
+            return false;
+        }
+
+        var start = new ExecutionStartedEvent(m.Name, m.Version, m.SerializedInput, m.ExecutionId, 0, null, m.Tags.Count > 0 ? new Dictionary<string, string>(m.Tags) : null) { Timestamp = m.CreatedAt.UtcDateTime };
+        await SendAsync(new TaskMessage($"{instanceId}|{m.ExecutionId}|start", instanceId, start), cancellationToken);
+        return true;
+    }
+
     /// <summary>Forgets the cached state of an instance that storage no longer has (after a purge).</summary>
     internal void Evict(string instanceId)
     {
@@ -248,25 +332,25 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     // ---- sending ---------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Sends a message to an instance durably. When this host owns the instance's partition, the message is
-    /// written invisible and handed over in memory (no queue poll); if this host dies it becomes visible again.
+    /// Sends a message to an instance durably, through its control queue. When this host owns the instance's
+    /// partition it wakes that queue's listener instead of handing the message over in memory: the listener receives
+    /// it in queue order, so it never overtakes a message another host or client sent before it.
     /// </summary>
     internal async Task SendAsync(TaskMessage message, CancellationToken cancellationToken, bool newInstance = false)
     {
         QueueClient queue = Store.ControlQueueFor(message.InstanceId);
         string text = await Store.ToQueueTextAsync(message);
         int partition = PartitionOf(message.InstanceId);
-        if (!crashed && Partitions.Owns(partition))
+        bool owned = !crashed && Partitions.Owns(partition);
+        if (owned && newInstance)
         {
-            var receipt = await queue.SendMessageAsync(text, Options.MessageVisibilityTimeout, TimeSpan.FromSeconds(-1), cancellationToken);
-            if (!crashed && Partitions.Owns(partition))
-            {
-                Deliver(message, new QueueMessageTrigger(queue, receipt.Value.MessageId, receipt.Value.PopReceipt), newInstance);
-            }
+            newInstanceHints[message.Id] = partition;
         }
-        else
+
+        await queue.SendMessageAsync(text, null, TimeSpan.FromSeconds(-1), cancellationToken);
+        if (owned && listenerWakes.TryGetValue(partition, out var wake))
         {
-            await queue.SendMessageAsync(text, null, TimeSpan.FromSeconds(-1), cancellationToken);
+            wake.Set();
         }
     }
 
@@ -323,7 +407,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     private async Task ControlQueueLoopAsync(int partition, CancellationToken cancellationToken)
     {
         QueueClient queue = Store.ControlQueues[partition];
-        var backoff = new PollingBackoff(Options.MaxQueuePollingInterval);
+        var backoff = new PollingBackoff(Options.MaxQueuePollingInterval, listenerWakes.GetValueOrDefault(partition));
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -365,7 +449,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
                         };
                     }
 
-                    Deliver(message, trigger);
+                    Deliver(message, trigger, newInstanceHints.TryRemove(message.Id, out _));
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -498,8 +582,8 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     internal IServiceProvider Services => services;
 }
 
-/// <summary>Adaptive idle polling: starts at 10 ms and doubles up to the configured maximum; reset on work.</summary>
-internal sealed class PollingBackoff(TimeSpan max)
+/// <summary>Adaptive idle polling: starts at 10 ms and doubles up to the configured maximum; reset on work or by a wake-up.</summary>
+internal sealed class PollingBackoff(TimeSpan max, WakeSignal? wake = null)
 {
     private static readonly TimeSpan Min = TimeSpan.FromMilliseconds(10);
     private TimeSpan current = Min;
@@ -508,7 +592,43 @@ internal sealed class PollingBackoff(TimeSpan max)
 
     public async Task WaitAsync(CancellationToken cancellationToken)
     {
-        await Task.Delay(current, cancellationToken);
+        if (wake is null)
+        {
+            await Task.Delay(current, cancellationToken);
+        }
+        else if (await wake.WaitAsync(current, cancellationToken))
+        {
+            current = Min;
+            return;
+        }
+
         current = TimeSpan.FromTicks(Math.Min(current.Ticks * 2, max.Ticks));
+    }
+}
+
+/// <summary>Wakes a waiting poller at once (a message was just sent to its queue); a wake-up before the wait is not lost.</summary>
+internal sealed class WakeSignal
+{
+    private TaskCompletionSource signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Set() => Volatile.Read(ref signal).TrySetResult();
+
+    /// <summary>Waits for a wake-up or <paramref name="timeout"/>; true when woken.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var current = Volatile.Read(ref signal);
+        if (!current.Task.IsCompleted)
+        {
+            await Task.WhenAny(current.Task, Task.Delay(timeout, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        if (!current.Task.IsCompleted)
+        {
+            return false;
+        }
+
+        Interlocked.CompareExchange(ref signal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), current);
+        return true;
     }
 }

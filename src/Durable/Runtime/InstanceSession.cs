@@ -20,6 +20,9 @@ internal sealed class InstanceSession(string instanceId, int partition)
     public bool Abandoned { get; set; }
     public int ActivitiesInFlight { get; set; }
 
+    /// <summary>The recovery sweep asked for a reload and a re-dispatch of the outbox.</summary>
+    public bool RedriveRequested { get; set; }
+
     // Owned by the session's processing loop.
     public List<Trigger> HeldTriggers { get; } = [];
     public bool Loaded { get; set; }

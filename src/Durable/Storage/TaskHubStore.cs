@@ -400,6 +400,22 @@ internal sealed class TaskHubStore
         return result;
     }
 
+    /// <summary>True when the partition has a timer row of the instance.</summary>
+    public async Task<bool> HasTimerRowsAsync(int partition, string instanceId, CancellationToken cancellationToken)
+    {
+        string pk = Names.PartitionKeyOf(partition);
+        await foreach (var _ in Timers.QueryAsync<TableEntity>(e => e.PartitionKey == pk && e.GetString("InstanceId") == instanceId, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>True when the work-item queue holds any message, visible or not (an activity queued or running somewhere).</summary>
+    public async Task<bool> AnyWorkItemsAsync(CancellationToken cancellationToken)
+        => (await WorkItems.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount > 0;
+
     public async Task DeleteTimerAsync(int partition, string rowKey, CancellationToken cancellationToken)
     {
         try

@@ -76,6 +76,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             BadHttpRequestException bad => Problems.Create(bad.StatusCode, "Bad Request", bad.Message, "请求格式错误。", null, "bad-request"),
             JsonException json => Problems.Create(400, "Bad Request", "The body is not valid JSON: " + json.Message, "请求体不是有效的 JSON。", json.Path, "json"),
             OrchestrationNotFoundException nf => Problems.Create(404, "Not Found", nf.Message, $"流程实例“{nf.InstanceId}”不存在。", "instanceId", "not-found"),
+            OrchestrationFinishedException fe => Problems.Create(410, "Gone", fe.Message, $"流程实例“{fe.InstanceId}”已结束（{fe.Status}），不再接受事件或变更。", "instanceId", "finished"),
             OrchestrationAlreadyExistsException ae => Problems.Create(409, "Conflict", ae.Message, $"流程实例“{ae.InstanceId}”已存在。", "instanceId", "exists"),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => Problems.Create(499, "Client Closed Request", "The client went away.", "客户端已断开。"),
             _ when StorageFailure.IsUnavailable(exception) => Problems.StorageUnavailable(),
