@@ -137,9 +137,16 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
         }
 
         var waiter = new EventWaiter<T>();
-        if (!waiters.TryGetValue(eventName, out var list))
+        Enlist(waiters, eventName, waiter, waiter.Cancel, cancellationToken);
+        return waiter.Task;
+    }
+
+    /// <summary>Queues a waiter under its name; cancelling the token takes it out of the queue and cancels its task.</summary>
+    private static void Enlist<TWaiter>(Dictionary<string, LinkedList<TWaiter>> byName, string name, TWaiter waiter, Action cancel, CancellationToken cancellationToken)
+    {
+        if (!byName.TryGetValue(name, out var list))
         {
-            waiters[eventName] = list = new LinkedList<EventWaiter>();
+            byName[name] = list = new LinkedList<TWaiter>();
         }
 
         var node = list.AddLast(waiter);
@@ -150,12 +157,10 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
                 if (node.List is not null)
                 {
                     list.Remove(node);
-                    waiter.Cancel();
+                    cancel();
                 }
             });
         }
-
-        return waiter.Task;
     }
 
     public override Task<TResult> WaitForSubmission<TPayload, TResult>(
@@ -164,24 +169,7 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
         ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
         ArgumentNullException.ThrowIfNull(accept);
         var waiter = new SubmissionWaiter<TPayload, TResult>(eventName, options?.StepToken, accept);
-        if (!submissionWaiters.TryGetValue(eventName, out var list))
-        {
-            submissionWaiters[eventName] = list = new LinkedList<SubmissionWaiter>();
-        }
-
-        var node = list.AddLast(waiter);
-        if (cancellationToken.CanBeCanceled)
-        {
-            cancellationToken.Register(() =>
-            {
-                if (node.List is not null)
-                {
-                    list.Remove(node);
-                    waiter.Cancel();
-                }
-            });
-        }
-
+        Enlist<SubmissionWaiter>(submissionWaiters, eventName, waiter, waiter.Cancel, cancellationToken);
         return waiter.Task;
     }
 
