@@ -116,4 +116,21 @@ public sealed class DemoModeTests(ServiceFixture fixture)
         var real = await Http.WaitForStepAsync(after.Client("staff"), realId, "submit");
         Assert.Equal("正常", (string?)real["waitingFor"]![0]!["escalationLevelName"]);
     }
+
+    [Fact]
+    public void The_story_leaves_out_activity_results_and_timers_but_keeps_steps_and_outcomes()
+    {
+        var history = new HistoryEvent[]
+        {
+            new ExecutionStartedEvent(TestApproval.Name, "", "{}", "e1", 0, null, null, null) { Timestamp = DateTime.UtcNow },
+            new TaskScheduledEvent("PlanHumanStepActivity", null) { EventId = 1, Timestamp = DateTime.UtcNow },
+            new TaskCompletedEvent(1, "{}") { Timestamp = DateTime.UtcNow },
+            new TimerCreatedEvent(DateTime.UtcNow.AddDays(1)) { EventId = 2, Timestamp = DateTime.UtcNow },
+            new TimerFiredEvent(2, DateTime.UtcNow.AddDays(1)) { Timestamp = DateTime.UtcNow },
+            new EventRaisedEvent("submit", "{}") { Timestamp = DateTime.UtcNow, Actor = "demo" },
+            new ExecutionCompletedEvent(OrchestrationRuntimeStatus.Completed, "\"ok\"") { Timestamp = DateTime.UtcNow },
+        };
+        var story = Governance.Functions.Api.HistoryTimeline.Build(history, new TestCatalog().Workflows[0]).Where(HttpDemoDriver.IsStory).Select(e => e.WhatZh).ToList();
+        Assert.Equal(["启动流程：测试审批流程", "提交步骤：提交材料", "流程完成"], story);
+    }
 }

@@ -208,13 +208,16 @@ public sealed class HttpDemoDriver(HttpClient http, TextWriter output, TimeProvi
     {
         var timeline = await http.GetFromJsonAsync<List<TimelineEntry>>($"api/workflows/{Uri.EscapeDataString(instanceId)}/history", DurableJson.Options, cancellationToken);
         output.WriteLine($"  Timeline of {instanceId}:");
-        foreach (var e in timeline ?? [])
+        foreach (var e in (timeline ?? []).Where(IsStory))
         {
             output.WriteLine($"    {DemoClockText.Format(new DateTimeOffset(DateTime.SpecifyKind(e.Timestamp, DateTimeKind.Utc)))}  {e.WhatZh}  ({e.By})");
         }
     }
 
     private string Now => DemoClockText.Format(time.GetUtcNow());
+
+    /// <summary>The story leaves out the runtime's bookkeeping (activity results, timers, shown with internal names and UTC times).</summary>
+    internal static bool IsStory(TimelineEntry entry) => entry.EventType is not (nameof(TaskCompletedEvent) or nameof(TimerCreatedEvent) or nameof(TimerFiredEvent));
 
     private string StepName(string instanceId, string eventName)
     {
