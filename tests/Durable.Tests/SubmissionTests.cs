@@ -205,13 +205,18 @@ public sealed class SubmissionTests(AzuriteFixture azurite)
         var clock = new FakeTimeProvider(Start);
         await using var host = await StartAsync(clock);
         string id = await StartReportsAsync(host, 1);
-        await host.Client.SubmitAsync(id, "Report", new Report(1, null));
+        await host.Client.SubmitAsync(id, "Report", new Report(1, null), new SubmitOptions { SubmissionId = "the-report" });
         await host.WaitForCompletionAsync(id);
+        int historyCount = (await host.Client.GetInstanceHistoryAsync(id)).Count;
 
-        var late = await host.Client.SubmitAsync(id, "Report", new Report(1, null));
+        var late = await host.Client.SubmitAsync(id, "Report", new Report(1, null), new SubmitOptions { SubmissionId = "too-late" });
+        var retry = await host.Client.SubmitAsync(id, "Report", new Report(1, null), new SubmitOptions { SubmissionId = "the-report" });
 
         Assert.Equal(SubmissionStatus.NotAwaited, late.Status);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, late.RuntimeStatus);
+        Assert.Null(await host.Client.GetSubmissionAsync(id, "too-late")); // a refused request leaves nothing behind
+        Assert.Equal(historyCount, (await host.Client.GetInstanceHistoryAsync(id)).Count);
+        Assert.Equal(SubmissionStatus.Accepted, retry.Status); // an idempotent retry still gets its answer
         await Assert.ThrowsAsync<OrchestrationNotFoundException>(() => host.Client.SubmitAsync("no-such-instance", "Report", new Report(1, null)));
     }
 

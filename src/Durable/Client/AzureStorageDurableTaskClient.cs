@@ -176,6 +176,17 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         string? body = DurableJson.Serialize(payload);
         string hash = SubmissionRecord.HashOf(eventName, options.StepToken, body);
         var submissions = hub.SubmissionStore;
+        if (metadata.IsCompleted)
+        {
+            // A finished instance records nothing more: answer from an earlier decision of this id, else refuse, writing nothing.
+            var earlier = await submissions.ReadAsync(instanceId, submissionId, cancellation);
+            return earlier is { IsDecidedRecord: true } && earlier.BodyHash == hash
+                ? earlier.ToOutcome(instanceId, metadata.RuntimeStatus)
+                : new SubmissionOutcome(instanceId, submissionId, eventName, SubmissionStatus.NotAwaited, new SubmissionDecision(SubmissionStatus.NotAwaited,
+                    MessageEn: $"The instance is {metadata.RuntimeStatus} and takes no submissions.", MessageZh: $"流程已结束（{metadata.RuntimeStatus}），不再受理提交。"),
+                    actor, null, metadata.RuntimeStatus);
+        }
+
         var record = new SubmissionRecord(submissionId, eventName, hash, actor, hub.UtcNow, null, null);
         while (!await submissions.TryInsertPendingAsync(instanceId, record, cancellation))
         {
@@ -192,7 +203,7 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
                     MessageZh: $"提交编号“{submissionId}”已用于另一份提交（“{existing.EventName}”，内容不同）。"), actor, null, metadata.RuntimeStatus);
             }
 
-            if (existing.IsFinal || (existing.IsDecidedRecord && metadata.IsCompleted))
+            if (existing.IsFinal)
             {
                 return existing.ToOutcome(instanceId, metadata.RuntimeStatus);
             }
@@ -213,14 +224,6 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
             }
         }
 
-        if (metadata.IsCompleted)
-        {
-            // A finished instance records nothing more; answer at once.
-            return new SubmissionOutcome(instanceId, submissionId, eventName, SubmissionStatus.NotAwaited, new SubmissionDecision(SubmissionStatus.NotAwaited,
-                MessageEn: $"The instance is {metadata.RuntimeStatus} and takes no submissions.", MessageZh: $"流程已结束（{metadata.RuntimeStatus}），不再受理提交。"),
-                actor, null, metadata.RuntimeStatus);
-        }
-
         var watch = hub.SubmissionWatchers.WaitAsync(instanceId, submissionId, options.WaitFor, cancellation);
         var message = new TaskMessage(record.MessageId(instanceId), instanceId,
             new SubmissionEvent(eventName, body, submissionId, options.StepToken, hash) { Timestamp = record.ReceivedAt, Actor = record.Actor, Attempt = record.Attempt });
@@ -232,20 +235,21 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
     /// <summary>The decision arrives in memory when this host owns the instance; otherwise its row is polled with backoff.</summary>
     private async Task<SubmissionRecord?> WaitForDecisionAsync(string instanceId, string submissionId, int attempt, Task<SubmissionRecord?> watch, TimeSpan waitFor, CancellationToken cancellation)
     {
+        // Real time, not the hub's clock: this bounds how long a caller waits, whatever the simulated time does.
         var deadline = DateTime.UtcNow + waitFor;
         var delay = TimeSpan.FromMilliseconds(20);
-        while (true)
+        for (var remaining = waitFor; remaining > TimeSpan.Zero; remaining = deadline - DateTime.UtcNow)
         {
-            var remaining = deadline - DateTime.UtcNow;
-            if (remaining <= TimeSpan.Zero)
-            {
-                return null;
-            }
-
             var poll = Task.Delay(remaining < delay ? remaining : delay, cancellation);
-            if (await Task.WhenAny(watch, poll) == watch && await watch is { } local && local.Attempt >= attempt)
+            if (await Task.WhenAny(watch, poll) == watch)
             {
-                return local;
+                if (await watch is { } local && local.Attempt >= attempt)
+                {
+                    return local;
+                }
+
+                watch = NeverDecided; // a finished watch must not turn the polling into a busy loop
+                await poll;
             }
 
             if (await hub.SubmissionStore.ReadAsync(instanceId, submissionId, cancellation) is { IsDecidedRecord: true } stored && stored.Attempt >= attempt)
@@ -255,7 +259,11 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
 
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(500).Ticks));
         }
+
+        return null;
     }
+
+    private static readonly Task<SubmissionRecord?> NeverDecided = new TaskCompletionSource<SubmissionRecord?>().Task;
 
     public override async Task<SubmissionOutcome?> GetSubmissionAsync(string instanceId, string submissionId, CancellationToken cancellation = default)
     {

@@ -45,6 +45,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         logger = loggerFactory.CreateLogger("Governance.Durable");
         Registry = services.GetService<DurableTaskRegistry>() ?? new DurableTaskRegistry();
         Store = new TaskHubStore(Options);
+        SubmissionStore = new Submissions.SubmissionStore(Store);
         Partitions = new PartitionManager(Store, Options, logger);
         Timers = new TimerService(Store, Clock, logger, (message, trigger) => Deliver(message, trigger));
         orchestrationSlots = new SemaphoreSlim(Options.MaxConcurrentOrchestratorFunctions);
@@ -75,7 +76,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
 
     internal Submissions.SubmissionWatchers SubmissionWatchers { get; } = new();
 
-    internal Submissions.SubmissionStore SubmissionStore => new(Store);
+    internal Submissions.SubmissionStore SubmissionStore { get; }
 
     /// <summary>The partitions this host owns now.</summary>
     public IReadOnlyCollection<int> OwnedPartitions => Partitions.OwnedPartitions;

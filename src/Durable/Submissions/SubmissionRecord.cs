@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Governance.Durable.Storage;
@@ -24,8 +25,10 @@ internal sealed record SubmissionRecord(
 {
     public const string RowKeyPrefix = "3|sub|";
 
+    [JsonIgnore]
     public SubmissionStatus Status => Decision?.Status ?? SubmissionStatus.Pending;
 
+    [JsonIgnore]
     public bool IsDecidedRecord => Decision is not null;
 
     public static string RowKeyOf(string submissionId) => RowKeyPrefix + submissionId;
@@ -41,6 +44,7 @@ internal sealed record SubmissionRecord(
     /// Only an acceptance is final for a submission id. A refusal (rule broken, not awaited, wrong occurrence) recorded
     /// nothing in the process, so the same submission may be sent again under the same id, e.g. once the step opens.
     /// </summary>
+    [JsonIgnore]
     public bool IsFinal => Decision?.Status == SubmissionStatus.Accepted;
 
     /// <summary>The control message of one attempt (each attempt is decided, and recorded, on its own).</summary>

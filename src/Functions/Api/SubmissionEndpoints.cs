@@ -101,12 +101,11 @@ public static class SubmissionEndpoints
 
         loggers.CreateLogger("Governance.Functions.Submissions").LogInformation(
             "{Actor} submitted {Event} to instance {InstanceId}: {Status} ({Rule})", actor, step.Name, id, outcome.Status, outcome.Decision?.Rule);
-        return await RespondAsync(client, metadata, definition, step, outcome, successStatus, cancellationToken);
+        return Respond(metadata, definition, step, outcome, successStatus, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
     }
 
-    private static async Task<IResult> RespondAsync(
-        DurableTaskClient client, OrchestrationMetadata metadata, WorkflowDefinition? definition, WorkflowEventDefinition step, SubmissionOutcome outcome,
-        int successStatus, CancellationToken cancellationToken)
+    private static IResult Respond(
+        OrchestrationMetadata metadata, WorkflowDefinition? definition, WorkflowEventDefinition step, SubmissionOutcome outcome, int successStatus, DateTimeOffset now)
     {
         var decision = outcome.Decision;
         var extra = new Dictionary<string, object?> { ["submissionId"] = outcome.SubmissionId, ["eventName"] = step.Name };
@@ -123,21 +122,25 @@ public static class SubmissionEndpoints
             case SubmissionStatus.IdempotencyConflict:
                 return Problems.Conflict(decision!.MessageEn!, decision.MessageZh!, "idempotency-key-reused", extra);
             default:
-                // Not awaited or wrong occurrence: say what the instance waits for now.
-                var now = await client.GetInstanceAsync(metadata.InstanceId, false, cancellationToken) ?? metadata;
-                var waiting = WorkflowEndpoints.Waiting(now, definition, Json.Status(now.SerializedCustomStatus), DateTimeOffset.UtcNow);
+                // Not awaited or wrong occurrence: say what the instance waits for, as it decided (the view may lag), with
+                // due dates and names from the view.
+                var awaiting = decision?.Awaiting;
+                var view = awaiting is null ? metadata : metadata with { WaitingForEvents = awaiting.Select(a => a.EventName).Distinct(StringComparer.Ordinal).ToList() };
+                var waiting = WorkflowEndpoints.Waiting(view, definition, Json.Status(metadata.SerializedCustomStatus), now)
+                    .Select(w => w with { StepToken = awaiting?.FirstOrDefault(a => a.EventName == w.EventName)?.StepToken ?? w.StepToken }).ToList();
+                var runtimeStatus = outcome.RuntimeStatus ?? metadata.RuntimeStatus;
                 string list = waiting.Count == 0 ? "nothing" : string.Join(", ", waiting.Select(w => $"{w.StepToken ?? w.EventName} ({w.StepEn})"));
                 string listZh = waiting.Count == 0 ? "无" : string.Join("、", waiting.Select(w => $"{w.StepZh ?? w.EventName}（{w.StepToken ?? w.EventName}）"));
-                extra["runtimeStatus"] = now.RuntimeStatus.ToString();
+                extra["runtimeStatus"] = runtimeStatus.ToString();
                 extra["waitingFor"] = waiting;
                 bool wrongStep = outcome.Status == SubmissionStatus.WrongStep;
                 return Problems.Conflict(
                     wrongStep
                         ? $"{decision?.MessageEn} Instance '{metadata.InstanceId}' waits for: {list}."
-                        : $"Instance '{metadata.InstanceId}' is {now.RuntimeStatus} and is not waiting for '{step.Name}' now; nothing was recorded for later. It waits for: {list}.",
+                        : $"{decision?.MessageEn} The submission to instance '{metadata.InstanceId}' ({runtimeStatus}) was refused and nothing was kept for later. It waits for: {list}.",
                     wrongStep
                         ? $"{decision?.MessageZh}实例正在等待：{listZh}。"
-                        : $"实例“{metadata.InstanceId}”当前状态为{now.RuntimeStatus}，现在不等待“{step.DisplayNameZh}”，提交未被保留。正在等待：{listZh}。",
+                        : $"实例“{metadata.InstanceId}”（{runtimeStatus}）现在不等待“{step.DisplayNameZh}”，提交被拒绝且不予保留。正在等待：{listZh}。",
                     wrongStep ? "wrong-step-token" : "step-not-awaited", extra);
         }
     }
