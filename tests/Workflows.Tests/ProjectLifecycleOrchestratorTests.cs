@@ -42,6 +42,28 @@ public class ProjectLifecycleOrchestratorTests
     }
 
     [Fact]
+    public async Task A_duplicate_month_report_is_refused_and_never_taken_as_the_next_month()
+    {
+        // Month 1 ends 2025-04-02 and its report is answered at once; a copy sent on 04-15 (month 2 still running)
+        // finds no open step, and month 2 takes only its own report.
+        var h = Funded()
+            .Respond(nameof(TeamFormed), Payloads.Team(Start))
+            .Respond(nameof(ProgressReported), new ProgressReported("第1个月", 1, 10, 1_000m))
+            .RaiseAt(ChinaTime.At(new DateOnly(2025, 4, 15), new TimeOnly(10, 0)).UtcDateTime, nameof(ProgressReported), new ProgressReported("第1个月(重复)", 1, 10, 1_000m))
+            .Respond(nameof(ProgressReported), new ProgressReported("第2个月", 2, 20, 2_000m))
+            .Respond(nameof(CompletionDocumentsSubmitted), Payloads.Completion(10_000m, 2_000m))
+            .Respond(nameof(AuditCompleted), new AuditCompleted(true, [], "项目监审组"))
+            .Respond(nameof(SatisfactionRated), new SatisfactionRated(100, 97, new DateOnly(2025, 6, 20)));
+
+        await h.RunAsync(new ProjectLifecycleOrchestrator(), Payloads.FundedProject(months: 2));
+
+        Assert.Equal(ChinaTime.At(new DateOnly(2025, 4, 15), new TimeOnly(10, 0)).UtcDateTime, Assert.Single(h.NotAwaited).At);
+        var reports = h.Accepted.Where(a => a.EventName == nameof(ProgressReported)).ToList();
+        Assert.Equal(["ProgressReported#1", "ProgressReported#2"], reports.Select(r => r.StepToken));
+        Assert.StartsWith("Month 2 report accepted: spent 2000", reports[1].SummaryEn);
+    }
+
+    [Fact]
     public async Task A_late_monthly_report_is_reminded_then_escalated_to_the_street_office()
     {
         // Month 1 ends 2025-04-02; the report is due 5 working days later (2025-04-10, after 清明 on 04-04).

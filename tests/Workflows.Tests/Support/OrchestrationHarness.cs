@@ -21,7 +21,6 @@ internal sealed class OrchestrationHarness
     private readonly List<PendingTimer> timers = [];
     private readonly Dictionary<string, List<IPending>> waiters = new();
     private readonly Dictionary<string, List<ISubmissionPending>> submissionWaiters = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, Queue<object>> buffered = new();
     private readonly Dictionary<string, Queue<object>> prompt = new();
     private readonly List<(DateTime At, string Name, object Payload)> timed = [];
 
@@ -179,26 +178,16 @@ internal sealed class OrchestrationHarness
             return;
         }
 
+        // The processes wait for people through submissions; nothing is buffered for a later wait.
         if (!waiters.TryGetValue(name, out var eventWaiters) || eventWaiters.Count == 0)
         {
-            NotAwaited.Add((name, Now)); // never buffered for later
+            NotAwaited.Add((name, Now));
             return;
         }
 
-        if (waiters.TryGetValue(name, out var w) && w.Count > 0)
-        {
-            var waiter = w[0];
-            w.RemoveAt(0);
-            waiter.Set(payload);
-            return;
-        }
-
-        if (!buffered.TryGetValue(name, out var q))
-        {
-            buffered[name] = q = new Queue<object>();
-        }
-
-        q.Enqueue(payload);
+        var waiter = eventWaiters[0];
+        eventWaiters.RemoveAt(0);
+        waiter.Set(payload);
     }
 
     private Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken)
@@ -219,12 +208,6 @@ internal sealed class OrchestrationHarness
     private object WaitForEvent(Type type, string name, CancellationToken cancellationToken)
     {
         var pending = (IPending)Activator.CreateInstance(typeof(Pending<>).MakeGenericType(type))!;
-        if (buffered.TryGetValue(name, out var q) && q.Count > 0)
-        {
-            pending.Set(q.Dequeue());
-            return pending.Task;
-        }
-
         if (!waiters.TryGetValue(name, out var list))
         {
             waiters[name] = list = [];
