@@ -108,4 +108,20 @@ public class FundingRoundOrchestratorTests
         Assert.Contains(h.Rejected, r => r.Refusal.MessageZh!.Contains("资助上限") && r.Refusal.Field == "budgetLines");
         h.Mock.Verify(c => c.CallSubOrchestratorAsync<ProjectOutcome>(It.IsAny<Governance.Durable.TaskName>(), It.IsAny<object?>(), It.IsAny<Governance.Durable.TaskOptions?>()), Times.Never);
     }
+
+    [Fact]
+    public async Task A_refusal_inside_the_applications_support_poll_names_the_nested_field()
+    {
+        var blankOverride = Payloads.Application("兴华园社区", "儿童创意及表现空间", 10_000m, 40, 100) with
+        {
+            SupportPoll = new SupportPollCompleted(100, 40, Override: true, OverrideReason: "  "),
+        };
+        var h = new OrchestrationHarness(Payloads.RoundOpensUtc).Respond(nameof(ApplicationSubmitted), blankOverride);
+
+        await h.RunAsync(new FundingRoundOrchestrator(), Payloads.Round());
+
+        var (_, refused) = Assert.Single(h.Rejected);
+        Assert.Equal("support.overrideReason", refused.Rule);
+        Assert.Equal("supportPoll.overrideReason", refused.Field);
+    }
 }

@@ -64,6 +64,32 @@ public class ProjectLifecycleOrchestratorTests
     }
 
     [Fact]
+    public async Task An_objection_made_while_another_is_being_ruled_on_is_taken_and_ruled_next()
+    {
+        var h = Funded()
+            .Respond(nameof(TeamFormed), Payloads.Team(Start))
+            .Respond(nameof(ProgressReported), new ProgressReported("爱心超市开业", 2, 120, 4_000m))
+            .Respond(nameof(CompletionDocumentsSubmitted), Payloads.Completion(10_000m, 9_600m))
+            .Respond(nameof(AuditCompleted), new AuditCompleted(true, [], "项目监审组"))
+            .Respond(nameof(SatisfactionRated), new SatisfactionRated(200, 192, new DateOnly(2025, 6, 20)))
+            .Respond(Publicity.ObjectionEvent, new Objection("居民甲", "满意度样本偏少"))
+            .Respond(Publicity.ObjectionEvent, new Objection("居民乙", "未见公示原件")) // arrives while the first is being ruled on
+            .Respond(Publicity.RulingEvent, new ObjectionRuled(false, "样本符合规定", "街道"))
+            .Respond(Publicity.RulingEvent, new ObjectionRuled(false, "原件已张贴", "街道"));
+
+        var outcome = await h.RunAsync(new ProjectLifecycleOrchestrator(), Payloads.FundedProject());
+
+        Assert.Equal(ProjectResult.Closed, outcome.Result);
+        Assert.Empty(h.NotAwaited);
+        Assert.Equal(2, h.Notifications.Count(n => n.Kind == NotificationKinds.ObjectionRaised));
+        Assert.Equal(2, h.Notifications.Count(n => n.Kind == NotificationKinds.ObjectionRuled));
+        Assert.Contains(h.Notifications, n => n.Kind == NotificationKinds.PublicityEnded && n.MessageEn.Contains("2 objection(s)"));
+        var raisedAt = h.DeliveredEvents.Where(e => e.Name == Publicity.ObjectionEvent).Select(e => e.At).ToList();
+        var firstRulingAt = h.DeliveredEvents.First(e => e.Name == Publicity.RulingEvent).At;
+        Assert.True(raisedAt[1] <= firstRulingAt, "the second objection came before the first ruling");
+    }
+
+    [Fact]
     public async Task A_late_monthly_report_is_reminded_then_escalated_to_the_street_office()
     {
         // Month 1 ends 2025-04-02; the report is due 5 working days later (2025-04-10, after 清明 on 04-04).

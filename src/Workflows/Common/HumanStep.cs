@@ -158,8 +158,10 @@ public static class HumanStep
         return SubmissionAcceptance.Of(result, en, zh);
     }
 
-    public static SubmissionRejectedException Refusal(DomainRuleException refused)
-        => new(refused.Code, RuleFields.Of(refused.Code), refused.MessageEn, refused.MessageZh);
+    /// <param name="within">The payload property holding the checked part (e.g. <c>supportPoll</c> inside an application), prefixed to the field.</param>
+    public static SubmissionRejectedException Refusal(DomainRuleException refused, string? within = null)
+        => new(refused.Code, RuleFields.Of(refused.Code) is { } field && within is not null ? $"{within}.{field}" : RuleFields.Of(refused.Code),
+            refused.MessageEn, refused.MessageZh);
 
     private static Task NotifyReplannedAsync(ProcessTracker tracker, HumanStepSpec spec, string noticeId, HumanStepPlan previous, HumanStepPlan plan)
     {

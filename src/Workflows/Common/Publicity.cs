@@ -60,44 +60,101 @@ public static class Publicity
             $"Publicity of {spec.SubjectEn} ({spec.WorkingDays} working days, until {plan.DueDate:yyyy-MM-dd}{plan.Provisional?.SuffixEn}): {spec.SummaryEn}");
 
         var objections = new List<ObjectionRecord>();
+        var unruled = new Queue<(int Number, Objection Objection)>();
+        int received = 0;
+        bool periodOpen = true;
         using var periodCancellation = new CancellationTokenSource();
+        using var objectionCancellation = new CancellationTokenSource();
         Task periodEnds = ctx.CreateTimer(plan.DueAt.UtcDateTime, periodCancellation.Token);
+
+        // One objection wait stays open for the whole period, also while a ruling runs, so nobody is turned away;
+        // objections are ruled on one after another.
+        Task<Objection> WaitForObjection() => ctx.WaitForSubmission<Objection>(ObjectionEvent, ValidateObjection,
+            new SubmissionWaitOptions { StepToken = HumanStep.StepToken(ObjectionEvent, occurrence) }, objectionCancellation.Token);
+        Task<Objection> nextObjection = WaitForObjection();
+
+        async Task TakeObjectionAsync()
+        {
+            var objection = await nextObjection;
+            nextObjection = WaitForObjection();
+            unruled.Enqueue((++received, objection));
+            await tracker.NotifyAsync($"Publicity.{occurrence}.objection.{received}", NotificationKinds.ObjectionRaised, RulingEvent, stepZh, stepEn, spec.RulingRole,
+                EscalationLevel.None, plan.DueDate,
+                $"收到对{spec.SubjectZh}的异议({objection.RaisedBy}):{objection.Reason}", $"Objection to {spec.SubjectEn} by {objection.RaisedBy}: {objection.Reason}");
+        }
+
+        void CloseObjections()
+        {
+            periodOpen = false;
+            objectionCancellation.Cancel(); // objections after the period are not ours
+            tracker.Close(ObjectionEvent);
+        }
+
         while (true)
         {
-            using var objectionCancellation = new CancellationTokenSource();
-            Task<Objection> objectionTask = ctx.WaitForSubmission<Objection>(ObjectionEvent, ValidateObjection,
-                new SubmissionWaitOptions { StepToken = HumanStep.StepToken(ObjectionEvent, occurrence) }, objectionCancellation.Token);
-            Task winner = await Task.WhenAny(objectionTask, periodEnds);
-            if (winner == periodEnds || periodEnds.IsCompleted)
+            if (unruled.Count == 0)
             {
-                objectionCancellation.Cancel(); // objections after the period are not ours
-                tracker.Close(ObjectionEvent);
+                if (periodOpen && await Task.WhenAny(nextObjection, periodEnds) == nextObjection)
+                {
+                    await TakeObjectionAsync();
+                    continue;
+                }
+
+                if (periodOpen)
+                {
+                    CloseObjections();
+                }
+
                 await tracker.NotifyAsync($"Publicity.{occurrence}.ended", NotificationKinds.PublicityEnded, ObjectionEvent, stepZh, stepEn, Roles.Public,
                     EscalationLevel.None, plan.DueDate,
                     $"{spec.SubjectZh}公示期满,异议{objections.Count}件,均未成立。", $"Publicity of {spec.SubjectEn} ended; {objections.Count} objection(s), none upheld.");
                 return new PublicityOutcome(postedOn, plan.DueDate, false, objections);
             }
 
-            Objection objection = await objectionTask;
-            int n = objections.Count + 1;
-            await tracker.NotifyAsync($"Publicity.{occurrence}.objection.{n}", NotificationKinds.ObjectionRaised, RulingEvent, stepZh, stepEn, spec.RulingRole,
-                EscalationLevel.None, plan.DueDate,
-                $"收到对{spec.SubjectZh}的异议({objection.RaisedBy}):{objection.Reason}", $"Objection to {spec.SubjectEn} by {objection.RaisedBy}: {objection.Reason}");
-            ObjectionRuled ruling = await HumanStep.WaitAsync<ObjectionRuled, ObjectionRuled>(tracker,
+            var (n, current) = unruled.Dequeue();
+            Task<ObjectionRuled> rulingTask = HumanStep.WaitAsync<ObjectionRuled, ObjectionRuled>(tracker,
                 new HumanStepSpec(RulingEvent, $"裁定异议:{spec.SubjectZh}", $"Rule on objection: {spec.SubjectEn}", spec.RulingRole, DueInWorkingDays: spec.RulingWorkingDays),
                 r =>
                 {
                     Rule.RequireText(r.Ruling, "objection.ruling", "The ruling's reasoning", "异议处理意见");
                     return r;
                 });
-            objections.Add(new ObjectionRecord(objection, ruling));
+
+            // The period does not end while a ruling is pending, but objections made before its end still count.
+            while (!rulingTask.IsCompleted)
+            {
+                Task winner = periodOpen ? await Task.WhenAny(rulingTask, nextObjection, periodEnds) : await Task.WhenAny(rulingTask);
+                if (winner == nextObjection)
+                {
+                    await TakeObjectionAsync();
+                }
+                else if (winner == periodEnds)
+                {
+                    CloseObjections();
+                }
+            }
+
+            ObjectionRuled ruling = await rulingTask;
+            objections.Add(new ObjectionRecord(current, ruling));
             await tracker.NotifyAsync($"Publicity.{occurrence}.ruling.{n}", NotificationKinds.ObjectionRuled, RulingEvent, stepZh, stepEn, Roles.Public,
                 EscalationLevel.None, plan.DueDate,
                 $"异议{(ruling.Upheld ? "成立" : "不成立")}({ruling.RuledBy}):{ruling.Ruling}", $"Objection {(ruling.Upheld ? "upheld" : "dismissed")} by {ruling.RuledBy}: {ruling.Ruling}");
             if (ruling.Upheld)
             {
                 periodCancellation.Cancel();
-                tracker.Close(ObjectionEvent);
+                if (periodOpen)
+                {
+                    CloseObjections();
+                }
+
+                if (unruled.Count > 0)
+                {
+                    // Objections still waiting concern a result that will be redone and published again.
+                    await tracker.NotifyAsync($"Publicity.{occurrence}.moot", NotificationKinds.ObjectionRuled, RulingEvent, stepZh, stepEn, Roles.Public,
+                        EscalationLevel.None, plan.DueDate,
+                        $"另有{unruled.Count}件异议因结果将重新作出并再次公示而不再单独裁定。", $"{unruled.Count} further objection(s) are moot: the result will be redone and published again.");
+                }
+
                 return new PublicityOutcome(postedOn, plan.DueDate, true, objections);
             }
 

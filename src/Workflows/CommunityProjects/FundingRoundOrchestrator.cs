@@ -114,7 +114,8 @@ public sealed class FundingRoundOrchestrator : TaskOrchestrator<FundingRoundInpu
             new PlanHumanStepRequest(tracker.Today, null, call.Deadline, rules.Escalation));
         DateTime closesAt = ChinaTime.EndOfDay(call.Deadline).UtcDateTime; // the call's own date, even if a day off
         tracker.Step(stepZh, stepEn);
-        tracker.Open(new OpenStep(eventName, stepZh, stepEn, Roles.Community, call.Deadline, ChinaTime.EndOfDay(call.Deadline), 0, EscalationLevel.None.ToEnglish()));
+        tracker.Open(new OpenStep(eventName, stepZh, stepEn, Roles.Community, call.Deadline, ChinaTime.EndOfDay(call.Deadline), 0, EscalationLevel.None.ToEnglish(),
+            HumanStep.StepToken(eventName, 1), plan.Provisional));
 
         var reminders = new Queue<ScheduledNotice>(plan.Notices.Where(n => n.Kind == NoticeKind.Reminder && HumanStep.NoticeUtc(n) > tracker.UtcNow && HumanStep.NoticeUtc(n) < closesAt));
         var eligible = new Dictionary<int, ApplicationSubmitted>();
@@ -189,7 +190,13 @@ public sealed class FundingRoundOrchestrator : TaskOrchestrator<FundingRoundInpu
         }
         catch (DomainRuleException refused)
         {
-            throw HumanStep.Refusal(refused);
+            // The survey and the support poll travel inside the application.
+            throw HumanStep.Refusal(refused, refused.Code.Split('.')[0] switch
+            {
+                "survey" => "needsSurvey",
+                "support" => "supportPoll",
+                _ => null,
+            });
         }
     }
 
