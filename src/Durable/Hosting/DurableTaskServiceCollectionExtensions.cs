@@ -23,7 +23,10 @@ public static class DurableTaskServiceCollectionExtensions
     /// </summary>
     public static IDurableTaskBuilder AddDurableTask(this IServiceCollection services, Action<DurableTaskOptions>? configure = null)
     {
-        var optionsBuilder = services.AddOptions<DurableTaskOptions>().ValidateDataAnnotations().ValidateOnStart();
+        var optionsBuilder = services.AddOptions<DurableTaskOptions>().ValidateDataAnnotations()
+            .Validate(o => o.RecoverySweepInterval == Timeout.InfiniteTimeSpan || o.RecoverySweepInterval > TimeSpan.Zero,
+                "RecoverySweepInterval must be positive, or Timeout.InfiniteTimeSpan to turn the recovery sweep off.")
+            .ValidateOnStart();
         if (configure is not null)
         {
             optionsBuilder.Configure(configure);

@@ -414,7 +414,9 @@ public sealed partial class DurableTaskHub
         messages = DeferSubmissionsBeyondLimit(session, messages);
         var fresh = messages
             .Where(m => !session.SeenMessageIds.Contains(m.Id))
-            .Where(m => m.TargetExecutionId is null || current is null || m.TargetExecutionId == current.ExecutionId)
+            // A message for one execution never reaches another, nor an instance that has none (e.g. an activity of a
+            // purged instance finishing late must not be kept for a later instance of the same id).
+            .Where(m => m.TargetExecutionId is null || m.TargetExecutionId == current?.ExecutionId)
             .GroupBy(m => m.Id).Select(g => g.First())
             .Select(m => m.Event with { MessageId = m.Id, Timestamp = m.Event.Timestamp == default ? now : m.Event.Timestamp })
             .ToList();
@@ -609,9 +611,15 @@ public sealed partial class DurableTaskHub
     private static StepPlan PlanAwaitingStart(InstanceSession session, InstanceState? current, List<HistoryEvent> fresh, DateTime now)
     {
         var state = current?.Clone() ?? new InstanceState { InstanceId = session.InstanceId, Status = OrchestrationRuntimeStatus.Pending, CreatedAt = now };
-        // Submissions are answered by a running execution, never held (as before an instance exists, they are dropped).
         state.HeldEvents.AddRange(fresh.Where(e => e is not ExecutionStartedEvent and not SubmissionEvent));
         var plan = new StepPlan { State = state, ExpectedETag = current is null ? null : session.ETag, FirstSequence = 0, ProjectionChanged = false };
+
+        // Submissions are never held: one that comes before the start is answered as not awaited (its caller waits for that answer).
+        foreach (var submission in fresh.OfType<SubmissionEvent>())
+        {
+            plan.Submissions.Add(Submissions.SubmissionRecord.Decided(submission with { Decision = NotAwaited(OrchestrationRuntimeStatus.Pending) }, now));
+        }
+
         return FinishPlan(plan, state, now);
     }
 

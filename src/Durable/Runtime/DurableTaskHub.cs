@@ -308,7 +308,16 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
             return false;
         }
 
-        var start = new ExecutionStartedEvent(m.Name, m.Version, m.SerializedInput, m.ExecutionId, 0, null, m.Tags.Count > 0 ? new Dictionary<string, string>(m.Tags) : null) { Timestamp = m.CreatedAt.UtcDateTime };
+        if (m.ParentInstanceId is not null)
+        {
+            // A sub-orchestration's start is in its parent's outbox, which the parent's own recovery re-dispatches
+            // (this view lacks the parent's execution and task id the child must report to).
+            return false;
+        }
+
+        // The view keeps a large input as a blob reference; the orchestrator needs the input itself.
+        var start = new ExecutionStartedEvent(m.Name, m.Version, await Store.ResolveAsync(m.SerializedInput), m.ExecutionId, 0, null,
+            m.Tags.Count > 0 ? new Dictionary<string, string>(m.Tags) : null) { Timestamp = m.CreatedAt.UtcDateTime };
         await SendAsync(new TaskMessage($"{instanceId}|{m.ExecutionId}|start", instanceId, start), cancellationToken);
         return true;
     }

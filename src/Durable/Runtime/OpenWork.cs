@@ -6,15 +6,12 @@ namespace Governance.Durable.Runtime;
 /// What an execution's history says it still waits for from the runtime itself: activities scheduled without a
 /// result and timers created without having fired (external events are left out: waiting for people is not stuck).
 /// </summary>
-internal sealed record OpenWork(IReadOnlyList<(int TaskId, string Name, string? Input)> Activities, IReadOnlyList<(int TimerId, DateTime FireAt)> Timers, int SubOrchestrations)
+internal sealed record OpenWork(IReadOnlyList<(int TaskId, string Name, string? Input)> Activities, IReadOnlyList<(int TimerId, DateTime FireAt)> Timers)
 {
-    public bool IsEmpty => Activities.Count == 0 && Timers.Count == 0 && SubOrchestrations == 0;
-
     public static OpenWork From(IReadOnlyList<HistoryEvent> history)
     {
         var activities = new Dictionary<int, (int, string, string?)>();
         var timers = new Dictionary<int, (int, DateTime)>();
-        var subs = new HashSet<int>();
         foreach (var e in history)
         {
             switch (e)
@@ -34,18 +31,9 @@ internal sealed record OpenWork(IReadOnlyList<(int TaskId, string Name, string? 
                 case TimerFiredEvent f:
                     timers.Remove(f.TimerId);
                     break;
-                case SubOrchestrationInstanceCreatedEvent s:
-                    subs.Add(s.EventId);
-                    break;
-                case SubOrchestrationInstanceCompletedEvent c:
-                    subs.Remove(c.TaskScheduledId);
-                    break;
-                case SubOrchestrationInstanceFailedEvent f:
-                    subs.Remove(f.TaskScheduledId);
-                    break;
             }
         }
 
-        return new OpenWork([.. activities.Values], [.. timers.Values], subs.Count);
+        return new OpenWork([.. activities.Values], [.. timers.Values]);
     }
 }

@@ -401,16 +401,8 @@ internal sealed class TaskHubStore
     }
 
     /// <summary>True when the partition has a timer row of the instance.</summary>
-    public async Task<bool> HasTimerRowsAsync(int partition, string instanceId, CancellationToken cancellationToken)
-    {
-        string pk = Names.PartitionKeyOf(partition);
-        await foreach (var _ in Timers.QueryAsync<TableEntity>(e => e.PartitionKey == pk && e.GetString("InstanceId") == instanceId, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken))
-        {
-            return true;
-        }
-
-        return false;
-    }
+    public async Task<bool> HasTimerRowAsync(int partition, DateTime fireAt, string messageId, CancellationToken cancellationToken)
+        => (await Timers.GetEntityIfExistsAsync<TableEntity>(Names.PartitionKeyOf(partition), TimerRowKey(fireAt, messageId), select: ["RowKey"], cancellationToken: cancellationToken)).HasValue;
 
     /// <summary>True when the work-item queue holds any message, visible or not (an activity queued or running somewhere).</summary>
     public async Task<bool> AnyWorkItemsAsync(CancellationToken cancellationToken)
