@@ -95,11 +95,6 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
             }
         }
 
-        if (tags.Count > 0)
-        {
-            await hub.WriteTagIndexAsync(instanceId, tags, cancellation);
-        }
-
         var message = new TaskMessage(
             $"{instanceId}|{executionId}|start",
             instanceId,
@@ -409,7 +404,6 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         }
 
         await Store.DeleteRowsAsync(instanceId, keys, cancellation);
-        await Task.WhenAll(metadata.Tags.Select(t => Store.Tags.DeleteEntityAsync(InstanceEntity.TagPartitionKey(t.Key, t.Value), instanceId, ETag.All, cancellation)));
         await foreach (var blob in Store.Payloads.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = instanceId + "/" }, cancellation))
         {
             await Store.Payloads.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellation);

@@ -280,20 +280,9 @@ public sealed partial class DurableTaskHub
 
     // ---- the Instances projection --------------------------------------------------------------------------
 
-    internal async Task ProjectAsync(InstanceState state, bool writeTags, CancellationToken token)
-    {
-        await Store.Instances.UpsertEntityAsync(InstanceEntity.From(state), TableUpdateMode.Replace, token);
-        if (writeTags)
-        {
-            await WriteTagIndexAsync(state.InstanceId, state.Tags, token);
-        }
-    }
-
-    internal async Task WriteTagIndexAsync(string instanceId, IReadOnlyDictionary<string, string> tags, CancellationToken token)
-    {
-        await Task.WhenAll(tags.Select(tag => Store.Tags.UpsertEntityAsync(
-            new TableEntity(InstanceEntity.TagPartitionKey(tag.Key, tag.Value), instanceId), TableUpdateMode.Replace, token)));
-    }
+    /// <summary>Writes the instance's row of the query view (its tags are columns of it, so no other index is written).</summary>
+    internal Task ProjectAsync(InstanceState state, CancellationToken token)
+        => Store.Instances.UpsertEntityAsync(InstanceEntity.From(state), TableUpdateMode.Replace, token);
 }
 
 /// <summary>What an activity sees of its invocation.</summary>
@@ -364,26 +353,6 @@ internal static class InstanceEntity
         NextTimerDueAt = e.GetDateTimeOffset("NextTimerDueAt"),
         HistoryEventCount = e.GetInt32("HistoryEventCount") ?? 0,
     };
-
-    /// <summary>Partition key of a tag in the tags index; characters tables refuse in keys are escaped.</summary>
-    public static string TagPartitionKey(string key, string value)
-    {
-        string raw = $"{key}={value}";
-        var sb = new System.Text.StringBuilder(raw.Length);
-        foreach (char c in raw)
-        {
-            if (c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c))
-            {
-                sb.Append('%').Append(((int)c).ToString("X2"));
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        return sb.ToString();
-    }
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 }

@@ -332,7 +332,6 @@ public sealed partial class DurableTaskHub
             lock (session.Gate)
             {
                 session.PendingProjection = plan.State.Clone();
-                session.PendingTags |= plan.WriteTags;
                 if (!session.ProjectionRunning)
                 {
                     session.ProjectionRunning = true;
@@ -365,13 +364,10 @@ public sealed partial class DurableTaskHub
         while (true)
         {
             InstanceState? state;
-            bool tags;
             lock (session.Gate)
             {
                 state = session.PendingProjection;
-                tags = session.PendingTags;
                 session.PendingProjection = null;
-                session.PendingTags = false;
                 if (state is null)
                 {
                     session.ProjectionRunning = false;
@@ -381,7 +377,7 @@ public sealed partial class DurableTaskHub
 
             try
             {
-                await ProjectAsync(state, tags, token);
+                await ProjectAsync(state, token);
             }
             catch (Exception ex)
             {
@@ -402,7 +398,6 @@ public sealed partial class DurableTaskHub
         public OrchestrationExecutor? Executor { get; set; }
         public bool StartsNewGeneration { get; init; }
         public bool ProjectionChanged { get; set; } = true;
-        public bool WriteTags { get; set; }
         public List<Submissions.SubmissionRecord> Submissions { get; } = [];
     }
 
@@ -711,7 +706,6 @@ public sealed partial class DurableTaskHub
             ExpectedETag = previous is null ? null : session.ETag,
             FirstSequence = 0,
             StartsNewGeneration = true,
-            WriteTags = start.Parent is not null && state.Tags.Count > 0,
         };
         plan.NewEvents.Add(new OrchestratorStartedEvent { Timestamp = now });
         session.Executor = null;

@@ -483,32 +483,34 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
             try
             {
                 await Task.Delay(visibility / 4, cancellationToken);
+
+                // Messages waiting for their step (new triggers) expire as surely as those held by a running one.
+                var due = new List<QueueMessageTrigger>();
                 foreach (var session in sessions.Values)
                 {
-                    List<QueueMessageTrigger> due;
                     lock (session.Gate)
                     {
-                        due = session.HeldTriggers.OfType<QueueMessageTrigger>()
-                            .Where(t => DateTime.UtcNow - t.HeldSinceUtc > visibility / 2).ToList();
-                    }
-
-                    foreach (var trigger in due)
-                    {
-                        try
-                        {
-                            await trigger.RenewAsync(visibility, cancellationToken);
-                        }
-                        catch (RequestFailedException ex) when (ex.Status is 404 or 400)
-                        {
-                            // The instance finished and deleted it meanwhile.
-                            logger.LogDebug("Message {MessageId} is gone: {Error}", trigger.MessageId, ex.ErrorCode);
-                        }
-                        catch (RequestFailedException ex)
-                        {
-                            logger.LogWarning("Could not extend message {MessageId}: {Error}", trigger.MessageId, ex.ErrorCode);
-                        }
+                        due.AddRange(session.HeldTriggers.Concat(session.NewTriggers).OfType<QueueMessageTrigger>()
+                            .Where(t => DateTime.UtcNow - t.HeldSinceUtc > visibility / 2));
                     }
                 }
+
+                await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (trigger, token) =>
+                {
+                    try
+                    {
+                        await trigger.RenewAsync(visibility, token);
+                    }
+                    catch (RequestFailedException ex) when (ex.Status is 404 or 400)
+                    {
+                        // The instance finished and deleted it meanwhile.
+                        logger.LogDebug("Message {MessageId} is gone: {Error}", trigger.MessageId, ex.ErrorCode);
+                    }
+                    catch (RequestFailedException ex)
+                    {
+                        logger.LogWarning("Could not extend message {MessageId}: {Error}", trigger.MessageId, ex.ErrorCode);
+                    }
+                });
             }
             catch (OperationCanceledException)
             {

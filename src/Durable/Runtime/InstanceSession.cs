@@ -48,7 +48,6 @@ internal sealed class InstanceSession(string instanceId, int partition)
 
     // Guarded by Gate: the newest state to project (older waiting states are skipped) and whether the loop runs.
     public InstanceState? PendingProjection { get; set; }
-    public bool PendingTags { get; set; }
     public bool ProjectionRunning { get; set; }
 
     public void Unload()

@@ -106,7 +106,7 @@ internal sealed class RecoverySweep(DurableTaskHub hub, ILogger logger)
         if (state.IsTerminal)
         {
             // Only the view lags behind (its write failed): rewrite it.
-            await hub.ProjectAsync(state, writeTags: false, cancellationToken);
+            await hub.ProjectAsync(state, cancellationToken);
             return false;
         }
 

@@ -15,7 +15,6 @@ internal sealed class TaskHubNames(string hubName, int partitionCount)
     public string InstancesTable => HubName + "Instances";
 
     /// <summary>Index from "key=value" tags to instance ids.</summary>
-    public string TagsTable => HubName + "Tags";
 
     /// <summary>Durable timers, partitioned like the control queues and keyed by due time.</summary>
     public string TimersTable => HubName + "Timers";

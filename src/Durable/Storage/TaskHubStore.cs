@@ -53,7 +53,6 @@ internal sealed class TaskHubStore
         var blobs = new BlobServiceClient(options.ConnectionString, blobOptions);
         History = tables.GetTableClient(Names.HistoryTable);
         Instances = tables.GetTableClient(Names.InstancesTable);
-        Tags = tables.GetTableClient(Names.TagsTable);
         Timers = tables.GetTableClient(Names.TimersTable);
         Poison = tables.GetTableClient(Names.PoisonTable);
         ControlQueues = Enumerable.Range(0, Names.PartitionCount).Select(p => queues.GetQueueClient(Names.ControlQueue(p))).ToArray();
@@ -65,7 +64,6 @@ internal sealed class TaskHubStore
     public TaskHubNames Names { get; }
     public TableClient History { get; }
     public TableClient Instances { get; }
-    public TableClient Tags { get; }
     public TableClient Timers { get; }
     public TableClient Poison { get; }
     public QueueClient[] ControlQueues { get; }
@@ -79,7 +77,6 @@ internal sealed class TaskHubStore
         {
             History.CreateIfNotExistsAsync(cancellationToken),
             Instances.CreateIfNotExistsAsync(cancellationToken),
-            Tags.CreateIfNotExistsAsync(cancellationToken),
             Timers.CreateIfNotExistsAsync(cancellationToken),
             Poison.CreateIfNotExistsAsync(cancellationToken),
             WorkItems.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
