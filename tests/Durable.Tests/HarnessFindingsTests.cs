@@ -173,6 +173,7 @@ public sealed class HarnessFindingsTests(AzuriteFixture azurite)
 
         await host.Client.SuspendInstanceAsync(id, "pause");
         var suspended = await host.WaitUntilAsync(id, m => m.RuntimeStatus == OrchestrationRuntimeStatus.Suspended, TimeSpan.FromSeconds(20));
+        await PokeAsync(host, id); // a step later, a suspended instance has still not moved to another generation
         var still = await host.Client.GetInstanceAsync(id);
         Assert.Equal(suspended.Generation, still!.Generation);
 

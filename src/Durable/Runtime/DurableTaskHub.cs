@@ -239,7 +239,12 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     /// True when this host has no work of the instance in hand: no step running or queued, no activity running,
     /// no projection being written. For drivers of a fake clock, which must not move time while an instance is busy.
     /// </summary>
-    public bool IsIdle(string instanceId)
+    public bool IsIdle(string instanceId) => IsQuiet(instanceId, countHeldTriggers: false);
+
+    /// <summary>True when this host holds no work of the instance: no step, mailbox, activity, projection or held trigger.</summary>
+    internal bool HoldsNothingOf(string instanceId) => IsQuiet(instanceId, countHeldTriggers: true);
+
+    private bool IsQuiet(string instanceId, bool countHeldTriggers)
     {
         if (!sessions.TryGetValue(instanceId, out var session))
         {
@@ -249,21 +254,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         lock (session.Gate)
         {
             return !session.Running && session.Inbox.Count == 0 && session.NewTriggers.Count == 0
-                && session.ActivitiesInFlight == 0 && !session.ProjectionRunning;
-        }
-    }
-
-    /// <summary>True when this host holds no work of the instance: no step, mailbox, activity, projection or held trigger.</summary>
-    internal bool HoldsNothingOf(string instanceId)
-    {
-        if (!sessions.TryGetValue(instanceId, out var session))
-        {
-            return true;
-        }
-
-        lock (session.Gate)
-        {
-            return !session.Running && session.Inbox.Count == 0 && session.NewTriggers.Count == 0 && session.HeldTriggers.Count == 0
+                && (!countHeldTriggers || session.HeldTriggers.Count == 0)
                 && session.ActivitiesInFlight == 0 && !session.ProjectionRunning;
         }
     }
