@@ -13,6 +13,16 @@ public sealed class StorageHardeningTests
     private static string NewHub() => "sto" + Guid.NewGuid().ToString("N")[..10];
 
     [Fact]
+    public void A_storage_call_that_timed_out_counts_as_storage_unavailable_not_as_an_unexpected_error()
+    {
+        // What the Azure SDK throws when a request exceeds its network timeout, alone and after its retries.
+        var timedOut = new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout of 0:01:40.");
+        Assert.True(StorageFailure.IsUnavailable(timedOut));
+        Assert.True(StorageFailure.IsUnavailable(new AggregateException("Retry failed after 4 tries.", timedOut, timedOut)));
+        Assert.False(StorageFailure.IsUnavailable(new InvalidOperationException("a bug")));
+    }
+
+    [Fact]
     public async Task With_storage_down_requests_get_503_with_retry_after_and_shutdown_stays_bounded()
     {
         var azurite = await Azurite.StartAsync();

@@ -58,7 +58,8 @@ public static class Problems
     public const int StorageRetryAfterSeconds = 10;
 
     public static ProblemDetails StorageUnavailable() => Create(503, "Service Unavailable",
-        "Storage is unavailable; nothing was changed. Try again later.", "存储服务暂不可用，本次请求未做任何更改，请稍后重试。", "storage", "storage-unavailable");
+        "Storage is unavailable, so the request may not have taken effect. Try again later; repeating it with the same instanceId or Idempotency-Key is safe.",
+        "存储服务暂不可用，本次请求可能未生效。请稍后重试；使用相同的 instanceId 或 Idempotency-Key 重复提交是安全的。", "storage", "storage-unavailable");
 
     public static IResult InstanceNotFound(string instanceId)
         => NotFound($"No workflow instance with id '{instanceId}' exists.", $"流程实例“{instanceId}”不存在。", "instanceId");
@@ -119,6 +120,7 @@ internal static class StorageFailure
                 case HttpRequestException:
                 case System.Net.Sockets.SocketException:
                 case TimeoutException:
+                case OperationCanceledException: // a storage call that timed out (the client's own abort is handled before)
                     return true;
                 case AggregateException aggregate when aggregate.InnerExceptions.Any(IsUnavailable):
                     return true;

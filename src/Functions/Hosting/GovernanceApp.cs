@@ -4,7 +4,6 @@ using Governance.Functions.Api;
 using Governance.Functions.Security;
 using Governance.Workflows.Catalog;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -154,7 +153,6 @@ public static class GovernanceApp
             .AddPolicy(Policies.Write, p => p.RequireAuthenticatedUser().RequireRole(Roles.Staff, Roles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(Roles.All).Build());
-        services.AddDataProtection();
         services.AddSingleton<ContinuationTokens>();
         services.AddOpenApi(o => o.AddDocumentTransformer<KeySecurityTransformer>().AddOperationTransformer<OpenApiCatalogSchemas>());
         services.AddHealthChecks()
