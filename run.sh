@@ -22,15 +22,26 @@ fi
 STORAGE="${AzureWebJobsStorage:-$(node -e 'const v=(require("./local.settings.json").Values||{}); process.stdout.write(v.AzureWebJobsStorage||"")')}"
 AZURITE_PID=""
 SERVICE_PID=""
+# Waits up to $2 seconds for process $1 to end; then kills it.
+stop_within() {
+  for _ in $(seq 1 $(( $2 * 10 ))); do
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$1" 2>/dev/null || true
+}
 cleanup() {
-  # The service first (bounded: it stops within a few seconds whatever storage does), then Azurite.
+  trap '' INT TERM # a second Ctrl-C must not skip stopping Azurite
+  # The service first (it stops within 5 s whatever storage does; killed after 10), then Azurite.
   if [ -n "$SERVICE_PID" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
     kill -TERM "$SERVICE_PID" 2>/dev/null || true
+    stop_within "$SERVICE_PID" 10
     wait "$SERVICE_PID" 2>/dev/null || true
   fi
   if [ -n "$AZURITE_PID" ]; then
     if kill -0 "$AZURITE_PID" 2>/dev/null; then
       kill "$AZURITE_PID" 2>/dev/null || true
+      stop_within "$AZURITE_PID" 10
       wait "$AZURITE_PID" 2>/dev/null || true
       echo "Azurite stopped."
     fi
@@ -52,7 +63,7 @@ if [ -z "$STORAGE" ] || [ "$STORAGE" = "UseDevelopmentStorage=true" ]; then
   # Always this checkout's own Azurite and data (.azurite/): never whatever else listens on 10000-10002.
   mkdir -p .azurite
   if [ -f .azurite/azurite.pid ] && ps -p "$(cat .azurite/azurite.pid)" -o args= 2>/dev/null | grep -q azurite; then
-    echo "This checkout's Azurite is already running (pid $(cat .azurite/azurite.pid)): is another ./run.sh running here? Stop it first." >&2
+    echo "This checkout's Azurite is already running (pid $(cat .azurite/azurite.pid)): is another ./run.sh running here? Stop it first (Ctrl-C there, or: kill $(cat .azurite/azurite.pid))." >&2
     exit 1
   fi
   read -r BLOB QUEUE TABLE <<< "${AZURITE_PORTS:-10000 10001 10002}"

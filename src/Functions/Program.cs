@@ -20,7 +20,7 @@ public static class Program
         }
         catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException or FormatException or InvalidOperationException)
         {
-            Console.Error.WriteLine("Configuration error: " + ex.Message);
+            Console.Error.WriteLine("The service did not start: " + ex.Message);
             return 2;
         }
 

@@ -22,7 +22,7 @@ public sealed class ClockStartTests
     {
         var stopped = Feb2026.AddDays(3);
 
-        var decision = ClockStart.Decide(Feb2026, new SimulatedClockState(stopped, Feb2026, 1), Real);
+        var decision = ClockStart.Decide(Feb2026, new SimulatedClockState(stopped, Feb2026), Real);
 
         Assert.Equal(stopped, decision.Start);
         Assert.Null(decision.Warning);
@@ -31,7 +31,7 @@ public sealed class ClockStartTests
     [Fact]
     public void A_later_clockStart_moves_the_clock_forward()
     {
-        var decision = ClockStart.Decide(Feb2027, new SimulatedClockState(Feb2026.AddDays(3), Feb2026, 1), Real);
+        var decision = ClockStart.Decide(Feb2027, new SimulatedClockState(Feb2026.AddDays(3), Feb2026), Real);
 
         Assert.Equal(Feb2027, decision.Start);
     }
@@ -41,7 +41,7 @@ public sealed class ClockStartTests
     {
         var reached = Feb2027.AddHours(5);
 
-        var decision = ClockStart.Decide(Feb2026, new SimulatedClockState(reached, Feb2027, 1), Real);
+        var decision = ClockStart.Decide(Feb2026, new SimulatedClockState(reached, Feb2027), Real);
 
         Assert.Equal(reached, decision.Start);
         Assert.Contains("never goes back", decision.Warning);
@@ -52,10 +52,10 @@ public sealed class ClockStartTests
     public void Without_clockStart_an_accelerated_clock_continues_unless_real_time_is_later()
     {
         var ahead = Real.AddDays(40);
-        Assert.Equal(ahead, ClockStart.Decide(null, new SimulatedClockState(ahead, null, 86_400), Real).Start);
+        Assert.Equal(ahead, ClockStart.Decide(null, new SimulatedClockState(ahead, null), Real).Start);
 
         var behind = Real.AddDays(-2);
-        Assert.Equal(Real, ClockStart.Decide(null, new SimulatedClockState(behind, null, 86_400), Real).Start);
+        Assert.Equal(Real, ClockStart.Decide(null, new SimulatedClockState(behind, null), Real).Start);
     }
 }
 

@@ -8,7 +8,7 @@ namespace Governance.Durable;
 public sealed class AcceleratedTimeProvider : TimeProvider
 {
     private readonly TimeProvider inner;
-    private readonly DateTimeOffset realStart;
+    private readonly long startTimestamp;
     private readonly DateTimeOffset simulatedStart;
 
     public AcceleratedTimeProvider(TimeProvider inner, double rate, DateTimeOffset? simulatedStart = null)
@@ -20,13 +20,17 @@ public sealed class AcceleratedTimeProvider : TimeProvider
 
         this.inner = inner;
         Rate = rate;
-        realStart = inner.GetUtcNow();
-        this.simulatedStart = simulatedStart ?? realStart;
+        startTimestamp = inner.GetTimestamp();
+        this.simulatedStart = simulatedStart ?? inner.GetUtcNow();
     }
 
     public double Rate { get; }
 
-    public override DateTimeOffset GetUtcNow() => simulatedStart + (inner.GetUtcNow() - realStart) * Rate;
+    /// <summary>
+    /// Measured on the monotonic timestamp, not the wall clock: a correction of the machine's clock (NTP stepping it
+    /// back a second) would otherwise move simulated time back a day at the demo rate.
+    /// </summary>
+    public override DateTimeOffset GetUtcNow() => simulatedStart + inner.GetElapsedTime(startTimestamp) * Rate;
 
     public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;
 

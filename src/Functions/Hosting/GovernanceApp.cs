@@ -145,6 +145,8 @@ public static class GovernanceApp
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            // Bodies are read strictly (numbers as numbers), so the OpenAPI document must not offer "number or string".
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         services.AddAuthentication(FunctionKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, FunctionKeyAuthenticationHandler>(FunctionKeyAuthenticationHandler.SchemeName, null);
@@ -165,6 +167,9 @@ public static class GovernanceApp
         // Validate our settings now, before anything (the runtime) touches storage: a bad value stops the service here.
         _ = app.Services.GetRequiredService<IOptions<ServiceSettings>>().Value;
         _ = app.Services.GetRequiredService<IOptions<AuthSettings>>().Value;
+
+        // A simulated clock reads where the previous run stopped: if storage cannot tell, say so here, not in a crash later.
+        _ = app.Services.GetRequiredService<ServiceClock>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

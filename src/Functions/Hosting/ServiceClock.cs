@@ -10,8 +10,11 @@ namespace Governance.Functions.Hosting;
 /// </summary>
 public sealed class ServiceClock
 {
-    /// <summary>Real time the recorded high-water mark is kept ahead of the clock, to cover a crash between writes.</summary>
-    public static readonly TimeSpan Reserve = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Real time the recorded high-water mark is kept ahead of the clock, to cover a crash between writes: more than
+    /// <see cref="SimulatedClockKeeper.Interval"/>.
+    /// </summary>
+    public static readonly TimeSpan Reserve = TimeSpan.FromSeconds(30);
 
     private ServiceClock(TimeProvider clock, double rate, ClockStartDecision? start, DateTimeOffset? configuredStart, SimulatedClockStore? store)
     {
@@ -33,8 +36,6 @@ public sealed class ServiceClock
 
     /// <summary>Where the simulated clock's progress is kept; null for real time.</summary>
     public SimulatedClockStore? Store { get; }
-
-    public bool IsSimulated => Start is not null;
 
     public static ServiceClock Create(ServiceSettings settings, bool demo, TimeProvider real)
     {
@@ -63,10 +64,10 @@ public sealed class ServiceClock
     }
 
     /// <summary>The state to record while running: the clock plus <see cref="Reserve"/> (scaled by the rate).</summary>
-    public SimulatedClockState HighWaterMark() => new(Clock.GetUtcNow() + (Reserve * Rate), ConfiguredStart, Rate);
+    public SimulatedClockState HighWaterMark() => new(Clock.GetUtcNow() + (Reserve * Rate), ConfiguredStart);
 
     /// <summary>The state to record when stopping: exactly where the clock is.</summary>
-    public SimulatedClockState StoppedAt() => new(Clock.GetUtcNow(), ConfiguredStart, Rate);
+    public SimulatedClockState StoppedAt() => new(Clock.GetUtcNow(), ConfiguredStart);
 
     /// <summary>One line for the start-up log and /healthz.</summary>
     public string Describe()

@@ -1,13 +1,15 @@
 namespace Governance.Functions.Hosting;
 
 /// <summary>
-/// Records how far a simulated clock has gone (every second of real time, and exactly when the service stops), so the
+/// Records how far a simulated clock has gone (every 10 seconds of real time, ahead by <see cref="ServiceClock.Reserve"/>,
+/// and exactly when the service stops), so the
 /// next run continues from there. Registered before the durable runtime so it stops after it: nothing reads the clock
 /// after the final write.
 /// </summary>
 internal sealed class SimulatedClockKeeper(ServiceClock clock, ILogger<SimulatedClockKeeper> logger) : BackgroundService
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    /// <summary>Less than <see cref="ServiceClock.Reserve"/>, so a crash between two writes never sends the clock back.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

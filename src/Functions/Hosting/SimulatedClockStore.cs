@@ -7,7 +7,7 @@ namespace Governance.Functions.Hosting;
 /// What a simulated clock leaves behind for the next run of the service: the simulated instant it may have reached
 /// (<see cref="SimulatedUtc"/>, a high-water mark) and the governance.clockStart it was started from.
 /// </summary>
-public sealed record SimulatedClockState(DateTimeOffset SimulatedUtc, DateTimeOffset? ConfiguredStart, double Rate);
+public sealed record SimulatedClockState(DateTimeOffset SimulatedUtc, DateTimeOffset? ConfiguredStart);
 
 /// <summary>Keeps <see cref="SimulatedClockState"/> in the task hub's storage (table <c>{hub}Clock</c>, one row).</summary>
 public sealed class SimulatedClockStore
@@ -35,7 +35,7 @@ public sealed class SimulatedClockStore
             return null;
         }
 
-        return new SimulatedClockState(e.GetDateTimeOffset("SimulatedUtc") ?? DateTimeOffset.MinValue, e.GetDateTimeOffset("ConfiguredStart"), e.GetDouble("Rate") ?? 1);
+        return new SimulatedClockState(e.GetDateTimeOffset("SimulatedUtc") ?? DateTimeOffset.MinValue, e.GetDateTimeOffset("ConfiguredStart"));
     }
 
     public void Write(SimulatedClockState state) => table.UpsertEntity(ToEntity(state), TableUpdateMode.Replace);
@@ -56,6 +56,5 @@ public sealed class SimulatedClockStore
     {
         ["SimulatedUtc"] = state.SimulatedUtc.ToUniversalTime(),
         ["ConfiguredStart"] = state.ConfiguredStart?.ToUniversalTime(),
-        ["Rate"] = state.Rate,
     };
 }
