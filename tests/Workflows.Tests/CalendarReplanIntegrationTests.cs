@@ -81,8 +81,10 @@ public sealed class CalendarReplanIntegrationTests(AzuriteFixture azurite) : ICl
             Assert.Equal(OrchestrationRuntimeStatus.Running, next.RuntimeStatus);
             Assert.DoesNotContain(next.WaitingForEvents, CalendarChanged.IsCalendarEvent); // the new step's plan has the notice
 
+            // This host's broadcast has run to its end before the history is read.
+            await host.Services.GetServices<IHostedService>().OfType<CalendarChangeBroadcaster>().Single().ExecuteTask!;
             var history = await client.GetInstanceHistoryAsync(id, null);
-            Assert.Single(history.OfType<EventRaisedEvent>(), e => e.Name == CalendarChanged.EventNameFor(Step)); // raised once, not again on restart
+            Assert.Single(history.OfType<EventRaisedEvent>(), e => e.Name == CalendarChanged.EventNameFor(HumanStep.StepToken(Step, 1))); // raised once, not again on restart
             await host.StopAsync();
         }
     }

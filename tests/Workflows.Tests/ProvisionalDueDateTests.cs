@@ -38,6 +38,29 @@ public sealed class ProvisionalDueDateTests
     }
 
     [Fact]
+    public async Task A_calendar_change_for_a_year_the_plan_does_not_depend_on_changes_nothing()
+    {
+        // The survey step of a 2027 project waits for "CalendarChanged:NeedsSurveyCompleted#1" while provisional; a
+        // notice for another year (a duplicate, or a neighbour's) must neither re-plan nor duplicate its reminders.
+        var start = new DateTime(2027, 2, 3, 2, 0, 0, DateTimeKind.Utc);
+        var h = new OrchestrationHarness(start, "proj2027") { Calendar = WorkingDayCalendar.China }
+            .RaiseAt(new DateTime(2027, 2, 4, 2, 0, 0, DateTimeKind.Utc), Common.CalendarChanged.EventNameFor("NeedsSurveyCompleted#1"), new Common.CalendarChanged([2030]))
+            .RaiseAt(new DateTime(2027, 2, 16, 2, 0, 0, DateTimeKind.Utc), nameof(NeedsSurveyCompleted), new NeedsSurveyCompleted("需求", 120))
+            .Respond(nameof(ApplicationSubmitted), Payloads.Application("兴华园社区", "儿童空间", 6_500m, 0, 1, months: 1))
+            .Respond(nameof(SupportPollCompleted), new SupportPollCompleted(100, 80))
+            .Respond(nameof(ProjectReviewed), new ProjectReviewed(10m, "街道社区服务中心"));
+        h.Settings.CommunityProjects.CommunityStepWorkingDays = 3;
+
+        await h.RunAsync(new ProjectLifecycleOrchestrator(), new ProjectLifecycleInput("清源街道", "兴华园社区", 2027, "儿童空间", PerProjectCap: 10_000m));
+
+        Assert.Empty(h.NotAwaited); // the calendar event was awaited...
+        Assert.DoesNotContain(h.Notifications, n => n.Kind == Common.NotificationKinds.DueDateReplanned); // ...and changed nothing
+        var reminders = h.Notifications.Where(n => n.EventName == nameof(NeedsSurveyCompleted) && n.Kind == "Reminder").Select(n => n.NoticeId).ToList();
+        Assert.Equal(reminders.Distinct().Count(), reminders.Count);
+        Assert.All(h.Statuses.SelectMany(s => s.OpenSteps).Where(s => s.EventName == nameof(NeedsSurveyCompleted)), s => Assert.Equal(new DateOnly(2027, 2, 12), s.DueDate));
+    }
+
+    [Fact]
     public async Task A_step_in_a_year_with_its_notice_is_not_marked()
     {
         var h = new OrchestrationHarness(Payloads.RoundOpensUtc, "proj2025") { Calendar = WorkingDayCalendar.China }

@@ -101,7 +101,7 @@ public static class HistoryTimeline
     {
         if (CalendarChanged.IsCalendarEvent(r.Name))
         {
-            string stepName = r.Name[CalendarChanged.EventPrefix.Length..];
+            string stepName = CalendarChanged.StepOf(r.Name);
             var stepDefinition = definition?.Events.FirstOrDefault(d => d.Name == stepName);
             string stepEn = stepDefinition?.DisplayNameEn ?? stepName, stepZh = stepDefinition?.DisplayNameZh ?? stepName;
             return new(r.Timestamp, r.EventType, $"Holiday notice loaded: re-planning '{stepEn}'", $"节假日安排通知已载入：重新计算“{stepZh}”期限", by, r.Input);

@@ -12,23 +12,36 @@ namespace Governance.Workflows.Common;
 /// notice loaded (e.g. the 2027 notice added to governance.calendar.holidaysFile) to re-plan, by raising
 /// <see cref="CalendarChanged"/>. Orchestrators never read the calendar: the new plan comes from an activity, so
 /// replay stays deterministic. Steps already re-planned are no longer provisional for the year, so a restart
-/// raises nothing twice.
+/// raises nothing twice; a duplicate (two hosts starting together) is addressed to one occurrence of a step and is
+/// ignored by it when the plan no longer depends on the year. Scans the running instances once per start.
 /// </summary>
 public sealed class CalendarChangeBroadcaster(DurableTaskClient client, WorkingDayCalendar calendar, ILogger<CalendarChangeBroadcaster> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        // Storage may be slow to come up with the service: try again a few times rather than wait for the next restart.
+        for (int attempt = 1; ; attempt++)
         {
-            int raised = await BroadcastAsync(stoppingToken);
-            if (raised > 0)
+            try
             {
-                logger.LogInformation("Calendar: {Count} waiting step(s) re-planned after holiday notices were loaded.", raised);
+                int raised = await BroadcastAsync(stoppingToken);
+                if (raised > 0)
+                {
+                    logger.LogInformation("Calendar: {Count} waiting step(s) re-planned after holiday notices were loaded.", raised);
+                }
+
+                return;
             }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning("Calendar: waiting steps could not be re-planned: {Error}", ex.Message);
+            catch (Exception ex) when (ex is not OperationCanceledException && attempt < 5)
+            {
+                logger.LogWarning("Calendar: waiting steps could not be re-planned yet (attempt {Attempt}): {Error}", attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(5 * attempt), stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError("Calendar: waiting steps could not be re-planned; they keep their provisional due dates until the next start: {Error}", ex.Message);
+                return;
+            }
         }
     }
 
@@ -37,12 +50,13 @@ public sealed class CalendarChangeBroadcaster(DurableTaskClient client, WorkingD
     {
         var loaded = calendar.Years.ToHashSet();
         int raised = 0;
-        var query = new OrchestrationQuery(Statuses: [OrchestrationRuntimeStatus.Running], PageSize: 500);
+        // A suspended instance keeps the event until it is resumed.
+        var query = new OrchestrationQuery(Statuses: [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended], PageSize: 500);
         await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
         {
             foreach (var step in StatusOf(instance)?.OpenSteps ?? [])
             {
-                string eventName = CalendarChanged.EventNameFor(step.EventName);
+                string eventName = CalendarChanged.EventNameFor(step.StepToken ?? step.EventName);
                 var years = step.Provisional?.Years.Where(loaded.Contains).ToList() ?? [];
                 if (years.Count > 0 && instance.WaitingForEvents.Contains(eventName))
                 {

@@ -102,7 +102,7 @@ public static class HumanStep
         var pending = new Queue<ScheduledNotice>(plan.Notices.Where(n => NoticeUtc(n) > tracker.UtcNow));
         Task<TResult> submitted = ctx.WaitForSubmission<T, TResult>(spec.EventName,
             payload => Accept(spec, accept, describe, payload), new SubmissionWaitOptions { StepToken = token });
-        using var calendarWatch = new CalendarWatch(ctx, spec.EventName);
+        using var calendarWatch = new CalendarWatch(ctx, token);
         Task<CalendarChanged>? calendarChanged = calendarWatch.WaitIfProvisional(plan);
         int replans = 0;
         while (true)
@@ -121,8 +121,15 @@ public static class HumanStep
             if (winner == calendarChanged)
             {
                 // A holiday notice this plan depended on is loaded: plan again (an activity, so replay sees the same plan).
-                timerCancellation.Cancel();
-                await calendarChanged;
+                timerCancellation.Cancel(); // the loop opens the next notice's timer again
+                var changed = await calendarChanged;
+                if (!changed.Years.Intersect(plan.MissingCalendarYears).Any())
+                {
+                    // Nothing this plan depends on (e.g. a repeated notice): keep the plan.
+                    calendarChanged = calendarWatch.WaitIfProvisional(plan);
+                    continue;
+                }
+
                 replans++;
                 var previous = plan;
                 plan = await ctx.CallActivityAsync<HumanStepPlan>(nameof(PlanHumanStepActivity), request);
@@ -215,7 +222,7 @@ public static class HumanStep
 /// A step's wait for <see cref="CalendarChanged"/>, only while its plan is provisional; cancelled when the step closes
 /// so a finished step does not keep waiting for it.
 /// </summary>
-internal sealed class CalendarWatch(TaskOrchestrationContext context, string stepEventName) : IDisposable
+internal sealed class CalendarWatch(TaskOrchestrationContext context, string stepToken) : IDisposable
 {
     private CancellationTokenSource? cancellation;
 
@@ -228,7 +235,7 @@ internal sealed class CalendarWatch(TaskOrchestrationContext context, string ste
         }
 
         cancellation = new CancellationTokenSource();
-        return context.WaitForExternalEvent<CalendarChanged>(CalendarChanged.EventNameFor(stepEventName), cancellation.Token);
+        return context.WaitForExternalEvent<CalendarChanged>(CalendarChanged.EventNameFor(stepToken), cancellation.Token);
     }
 
     public void Cancel()
