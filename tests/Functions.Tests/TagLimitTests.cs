@@ -12,6 +12,19 @@ public sealed class TagLimitTests
         => (string)Assert.IsType<ProblemHttpResult>(error).ProblemDetails.Extensions["field"]!;
 
     [Fact]
+    public void The_public_project_start_refuses_a_community_name_over_100_characters_with_the_max_length_rule()
+    {
+        string body = $$"""{"street":"清源街道","community":"{{new string('社', 101)}}","year":2026,"projectName":"新居民之家","perProjectCap":12000}""";
+        var (value, error) = StrictJson.Parse(System.Text.Encoding.UTF8.GetBytes(body), typeof(StandaloneProjectInput));
+        Assert.Null(value);
+        var problem = Assert.IsType<ProblemHttpResult>(error).ProblemDetails;
+        Assert.Equal("community", problem.Extensions["field"]);
+        Assert.Equal("max-length", problem.Extensions["rule"]);
+        Assert.Equal(100, problem.Extensions["maxLength"]);
+        Assert.NotNull(StrictJson.Parse(System.Text.Encoding.UTF8.GetBytes(body.Replace(new string('社', 101), new string('社', 100))), typeof(StandaloneProjectInput)).Value);
+    }
+
+    [Fact]
     public void A_project_start_with_a_community_name_over_100_characters_is_refused_naming_it()
     {
         string body = $$"""{"street":"清源街道","community":"{{new string('社', 101)}}","year":2026,"projectName":"新居民之家","round":null,"grant":null,"perProjectCap":12000,"rules":null}""";

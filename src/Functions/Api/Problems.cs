@@ -225,12 +225,30 @@ public static partial class StrictJson
         if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(value, new(value), results, validateAllProperties: true))
         {
             var first = results[0];
-            string field = Camel(first.MemberNames.FirstOrDefault() ?? "body");
-            return (null, Problems.BadRequest($"Field '{field}': {first.ErrorMessage}", $"字段“{field}”不符合规则：{first.ErrorMessage}", field, "validation",
-                new Dictionary<string, object?> { ["errors"] = results.Select(r => new { field = Camel(r.MemberNames.FirstOrDefault() ?? "body"), message = r.ErrorMessage }).ToList() }));
+            string member = first.MemberNames.FirstOrDefault() ?? "body";
+            string field = Camel(member);
+            var extra = new Dictionary<string, object?> { ["errors"] = results.Select(r => new { field = Camel(r.MemberNames.FirstOrDefault() ?? "body"), message = r.ErrorMessage }).ToList() };
+            if (TooLong(type, member, value) is { } max)
+            {
+                // The same rule and shape as every other text limit.
+                extra["maxLength"] = max;
+                return (null, Problems.BadRequest($"Field '{field}' is longer than {max} characters.", $"字段“{field}”超过{max}个字符。", field, "max-length", extra));
+            }
+
+            return (null, Problems.BadRequest($"Field '{field}': {first.ErrorMessage}", $"字段“{field}”不符合规则：{first.ErrorMessage}", field, "validation", extra));
         }
 
         return (value, null);
+    }
+
+    /// <summary>The maximum length a [StringLength] property's value exceeds, if that is why it failed.</summary>
+    private static int? TooLong(Type type, string member, object value)
+    {
+        var property = type.GetProperty(member);
+        return property?.GetCustomAttributes(typeof(System.ComponentModel.DataAnnotations.StringLengthAttribute), true).FirstOrDefault()
+            is System.ComponentModel.DataAnnotations.StringLengthAttribute length && property.GetValue(value) is string text && text.Length > length.MaximumLength
+            ? length.MaximumLength
+            : null;
     }
 
     private static async Task DrainAsync(HttpRequest request, CancellationToken cancellationToken)

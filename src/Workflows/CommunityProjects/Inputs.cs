@@ -70,8 +70,8 @@ public sealed record ProjectLifecycleInput(
 /// no one can start a funded project that skipped the survey, the support poll, the review and the approval.
 /// </summary>
 public sealed record StandaloneProjectInput(
-    string Street,
-    string Community,
+    [property: StringLength(InstanceTags.MaxValueLength)] string Street, // street and community are search tags
+    [property: StringLength(InstanceTags.MaxValueLength)] string Community,
     int Year,
     string ProjectName,
     decimal? PerProjectCap,
