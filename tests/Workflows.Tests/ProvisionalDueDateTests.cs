@@ -10,16 +10,22 @@ public sealed class ProvisionalDueDateTests
     private const string Suffix = " (provisional: the 2027 holiday notice is not loaded)";
     private const string SuffixZh = "（暂定：2027年节假日安排通知尚未载入）";
 
-    [Fact]
-    public async Task Open_step_reminder_and_escalation_of_a_2027_step_are_marked_provisional()
+    /// <summary>A standalone project started Wednesday 3 February 2027, 10:00 China time, whose survey (3 working days) is late.</summary>
+    private static OrchestrationHarness Project2027()
     {
-        var start = new DateTime(2027, 2, 3, 2, 0, 0, DateTimeKind.Utc); // Wednesday 10:00 China time
-        var h = new OrchestrationHarness(start, "proj2027") { Calendar = WorkingDayCalendar.China }
+        var h = new OrchestrationHarness(new DateTime(2027, 2, 3, 2, 0, 0, DateTimeKind.Utc), "proj2027") { Calendar = WorkingDayCalendar.China }
             .RaiseAt(new DateTime(2027, 2, 16, 2, 0, 0, DateTimeKind.Utc), nameof(NeedsSurveyCompleted), new NeedsSurveyCompleted("需求", 120))
             .Respond(nameof(ApplicationSubmitted), Payloads.Application("兴华园社区", "儿童空间", 6_500m, 0, 1, months: 1))
             .Respond(nameof(SupportPollCompleted), new SupportPollCompleted(100, 80))
             .Respond(nameof(ProjectReviewed), new ProjectReviewed(10m, "街道社区服务中心"));
         h.Settings.CommunityProjects.CommunityStepWorkingDays = 3;
+        return h;
+    }
+
+    [Fact]
+    public async Task Open_step_reminder_and_escalation_of_a_2027_step_are_marked_provisional()
+    {
+        var h = Project2027();
 
         await h.RunAsync(new ProjectLifecycleOrchestrator(), new ProjectLifecycleInput("清源街道", "兴华园社区", 2027, "儿童空间", PerProjectCap: 10_000m));
 
@@ -42,14 +48,8 @@ public sealed class ProvisionalDueDateTests
     {
         // The survey step of a 2027 project waits for "CalendarChanged:NeedsSurveyCompleted#1" while provisional; a
         // notice for another year (a duplicate, or a neighbour's) must neither re-plan nor duplicate its reminders.
-        var start = new DateTime(2027, 2, 3, 2, 0, 0, DateTimeKind.Utc);
-        var h = new OrchestrationHarness(start, "proj2027") { Calendar = WorkingDayCalendar.China }
-            .RaiseAt(new DateTime(2027, 2, 4, 2, 0, 0, DateTimeKind.Utc), Common.CalendarChanged.EventNameFor("NeedsSurveyCompleted#1"), new Common.CalendarChanged([2030]))
-            .RaiseAt(new DateTime(2027, 2, 16, 2, 0, 0, DateTimeKind.Utc), nameof(NeedsSurveyCompleted), new NeedsSurveyCompleted("需求", 120))
-            .Respond(nameof(ApplicationSubmitted), Payloads.Application("兴华园社区", "儿童空间", 6_500m, 0, 1, months: 1))
-            .Respond(nameof(SupportPollCompleted), new SupportPollCompleted(100, 80))
-            .Respond(nameof(ProjectReviewed), new ProjectReviewed(10m, "街道社区服务中心"));
-        h.Settings.CommunityProjects.CommunityStepWorkingDays = 3;
+        var h = Project2027()
+            .RaiseAt(new DateTime(2027, 2, 4, 2, 0, 0, DateTimeKind.Utc), Common.CalendarChanged.EventNameFor("NeedsSurveyCompleted#1"), new Common.CalendarChanged([2030]));
 
         await h.RunAsync(new ProjectLifecycleOrchestrator(), new ProjectLifecycleInput("清源街道", "兴华园社区", 2027, "儿童空间", PerProjectCap: 10_000m));
 
