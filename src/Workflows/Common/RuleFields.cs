@@ -70,6 +70,21 @@ public static class RuleFields
         ["objection.ruling"] = "ruling",
         ["objection.raisedBy"] = "raisedBy",
         ["objection.reason"] = "reason",
+        // Estate and board elections (Domain/Elections): the tally's fields.
+        ["election.households"] = "households",
+        ["election.attendees"] = "attendees",
+        ["election.attendeesOverHouseholds"] = "attendees",
+        ["election.ballots"] = "ballotsCast",
+        ["election.ballotsOverHouseholds"] = "ballotsCast",
+        ["election.ballotsOverAttendees"] = "ballotsCast",
+        ["election.votes"] = "votes",
+        ["election.votesOverBallots"] = "votes",
+        ["election.unknownCandidate"] = "votes",
+        ["election.duplicateCandidate"] = "votes",
+        ["election.marksOverSeats"] = "votes",
+        ["election.notCompetitive"] = "candidates",
+        ["election.candidateName"] = "candidates",
+        ["election.seats"] = "seats",
     };
 
     /// <summary>The field a rule checks, or null when the rule is about the submission as a whole.</summary>
