@@ -39,7 +39,7 @@ public sealed record BallotTally(int Households, int Attendees, int BallotsCast,
         }
 
         var twice = votes.GroupBy(v => v.Candidate.Trim(), StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
-        Rule.Require(twice is null, "election.duplicateCandidate", $"'{twice}' is counted twice.", $"“{twice}”被重复计票。");
+        Rule.Require(twice is null, "election.countedTwice", $"'{twice}' is counted twice.", $"“{twice}”被重复计票。");
         long marks = votes.Sum(v => (long)v.Votes);
         Rule.Require(marks <= (long)BallotsCast * seats, "election.marksOverSeats",
             $"{marks} votes in all, more than {BallotsCast} ballots × {seats} seats allow.",

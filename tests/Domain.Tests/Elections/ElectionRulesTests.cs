@@ -194,7 +194,7 @@ public class ElectionCountTests
     {
         Assert.Equal("election.votes", Assert.Throws<DomainRuleException>(() => ElectionCount.Count(RoundKind.Majority, 1, ["张", "王"], Tally(200, ("张", -1)))).Code);
         Assert.Equal("election.unknownCandidate", Assert.Throws<DomainRuleException>(() => ElectionCount.Count(RoundKind.Majority, 1, ["张", "王"], Tally(200, ("周", 1)))).Code);
-        Assert.Equal("election.duplicateCandidate", Assert.Throws<DomainRuleException>(() => ElectionCount.Count(RoundKind.Majority, 1, ["张", "王"], Tally(200, ("张", 1), ("张", 2)))).Code);
+        Assert.Equal("election.countedTwice", Assert.Throws<DomainRuleException>(() => ElectionCount.Count(RoundKind.Majority, 1, ["张", "王"], Tally(200, ("张", 1), ("张", 2)))).Code);
     }
 
     [Fact]
