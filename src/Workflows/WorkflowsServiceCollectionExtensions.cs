@@ -3,6 +3,7 @@ using Governance.Durable;
 using Governance.Workflows.Catalog;
 using Governance.Workflows.Common;
 using Governance.Workflows.CommunityProjects;
+using Governance.Workflows.Incubation;
 using Governance.Workflows.SelfManagement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,7 +32,8 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton(sp => BuildCalendar(sp.GetRequiredService<IOptions<WorkflowSettings>>().Value));
         services.TryAddSingleton<NotificationOutbox>();
         services.TryAddSingleton<IWorkflowCatalog>(new GovernanceWorkflowCatalog([CommunityProjectsCatalog.FundingRound, CommunityProjectsCatalog.Project,
-            SelfManagementCatalog.EstateCommittee, SelfManagementCatalog.EstateProblem]));
+            SelfManagementCatalog.EstateCommittee, SelfManagementCatalog.EstateProblem, IncubationCatalog.Incubation]));
+        services.TryAddSingleton<IncubatorView>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, QingyuanPilotProjectsDemo>());
         services.AddHostedService<CalendarChangeBroadcaster>();
 
@@ -44,7 +46,9 @@ public static class WorkflowsServiceCollectionExtensions
             .AddActivity<StartLinkedProjectActivity>()
             .AddOrchestrator<EstateCommitteeOrchestrator>()
             .AddOrchestrator<EstateProblemOrchestrator>()
-            .AddActivity<LoadSelfManagementRulesActivity>());
+            .AddActivity<LoadSelfManagementRulesActivity>()
+            .AddOrchestrator<IncubationOrchestrator>()
+            .AddActivity<LoadIncubationRulesActivity>());
     }
 
     internal static WorkingDayCalendar BuildCalendar(WorkflowSettings settings)

@@ -117,6 +117,28 @@ public static class RuleFields
         ["annualReview.respondents"] = "respondents",
         ["annualReview.satisfied"] = "satisfied",
         ["annualReview.summary"] = "summary",
+        // Incubation of community organisations (§3).
+        ["incubation.surveyCounts"] = "interviews",
+        ["incubation.targetGroup"] = "targetGroup",
+        ["incubation.activities"] = "activities",
+        ["incubation.notConfirmedReason"] = "reason",
+        ["incubation.discussions"] = "discussions",
+        ["incubation.plan"] = "plan",
+        ["incubation.activitiesRun"] = "activitiesRun",
+        ["incubation.leaders"] = "leaders",
+        ["incubation.coreMembers"] = "coreMembers",
+        ["incubation.structure"] = "structure",
+        ["incubation.members"] = "membersEntitledToVote",
+        ["incubation.name"] = "name",
+        ["incubation.reference"] = "referenceNumber",
+        ["incubation.charter"] = "charter",
+        ["incubation.pointsScheme"] = "pointsScheme",
+        ["incubation.partnerShops"] = "partnerShops",
+        ["incubation.funds"] = "fundsRaised",
+        ["incubation.training"] = "activistsTrained",
+        ["incubation.findings"] = "findings",
+        ["incubation.correctiveActions"] = "correctiveActions",
+        ["incubation.correctiveSummary"] = "summary",
     };
 
     /// <summary>The field a rule checks, or null when the rule is about the submission as a whole.</summary>

@@ -254,6 +254,7 @@ internal sealed class OrchestrationHarness
             nameof(RecordNotificationActivity) => Record((Notification)input!),
             nameof(SelfManagement.LoadSelfManagementRulesActivity) => SelfManagement.SelfManagementRules.From(Settings),
             nameof(StartLinkedProjectActivity) => StartLinked((LinkedProjectStart)input!),
+            nameof(Incubation.LoadIncubationRulesActivity) => Incubation.IncubationRules.From(Settings),
             _ => throw new InvalidOperationException("Unknown activity " + name),
         };
     }
