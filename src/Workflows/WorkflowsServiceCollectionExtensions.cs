@@ -33,7 +33,6 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton<NotificationOutbox>();
         services.TryAddSingleton<IWorkflowCatalog>(new GovernanceWorkflowCatalog([CommunityProjectsCatalog.FundingRound, CommunityProjectsCatalog.Project,
             SelfManagementCatalog.EstateCommittee, SelfManagementCatalog.EstateProblem, IncubationCatalog.Incubation]));
-        services.TryAddSingleton<IncubatorView>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, QingyuanPilotProjectsDemo>());
         services.AddHostedService<CalendarChangeBroadcaster>();
 
