@@ -93,6 +93,7 @@ public class EstateCommitteeOrchestratorTests
         var next = Assert.IsType<EstateCommitteeInput>(h.ContinuedAsNewWith);
         Assert.Equal((2028, 2), (next.Year, next.YearOfTerm));
         Assert.Equal(["张建国", "李秀英", "王志强"], next.Committee!.Members);
+        Assert.Same(report, next.LastYear);
     }
 
     [Fact]

@@ -12,6 +12,8 @@ public sealed record EstateCommittee(IReadOnlyList<string> Members, int ElectedI
 /// Starts (or continues, year by year) one estate's self-management committee. A new instance has no
 /// <see cref="Committee"/> and runs the set-up (steps 1–3); every year runs steps 4–6 and continues as new with
 /// <see cref="Year"/> + 1. <see cref="YearOfTerm"/> counts the committee's years; past the term a new election is held.
+/// <see cref="LastYear"/> carries the previous year's report, so it is in that year's closing history event and in
+/// the next year's start (a run that continues as new has no output of its own).
 /// </summary>
 public sealed record EstateCommitteeInput(
     [property: StringLength(InstanceTags.MaxValueLength)] string Street, // street, community, estate and year are search tags
@@ -23,7 +25,8 @@ public sealed record EstateCommitteeInput(
     int? TermYears = null,
     EstateCommittee? Committee = null,
     int YearOfTerm = 1,
-    int? StopAfterYear = null) : IValidatableObject
+    int? StopAfterYear = null,
+    CommitteeYearReport? LastYear = null) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

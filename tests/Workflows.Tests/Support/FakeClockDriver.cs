@@ -62,6 +62,14 @@ internal sealed class FakeClockDriver(DurableTaskClient client, DurableTaskHub h
     public Task<OrchestrationMetadata> WaitForStepAsync(string instanceId, string eventName)
         => AdvanceUntilAsync(instanceId, _ => true, m => m.WaitingForEvents.Contains(eventName));
 
+    /// <summary>
+    /// Waits for one occurrence of a step (its step token, e.g. <c>MonthlyAccountsPublished#3</c>), so a step just
+    /// answered is never mistaken for its next occurrence while the instance's view catches up.
+    /// </summary>
+    public Task<OrchestrationMetadata> WaitForOccurrenceAsync(string instanceId, string eventName, int occurrence)
+        => AdvanceUntilAsync(instanceId, s => s.OpenSteps.Any(o => o.StepToken == Common.HumanStep.StepToken(eventName, occurrence)),
+            m => m.WaitingForEvents.Contains(eventName));
+
     /// <summary>Waits for the step and submits; asserts the instance took it.</summary>
     public async Task SubmitWhenWaitingAsync(string instanceId, string eventName, object payload, string actor = "staff")
     {
