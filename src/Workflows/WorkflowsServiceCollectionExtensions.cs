@@ -34,6 +34,8 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowCatalog>(new GovernanceWorkflowCatalog([CommunityProjectsCatalog.FundingRound, CommunityProjectsCatalog.Project,
             SelfManagementCatalog.EstateCommittee, SelfManagementCatalog.EstateProblem, IncubationCatalog.Incubation]));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, QingyuanPilotProjectsDemo>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, LiuheEstateCommitteeDemo>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, LiuheIncubationDemo>());
         services.AddHostedService<CalendarChangeBroadcaster>();
 
         return builder.AddTasks(registry => registry
