@@ -102,6 +102,12 @@ public sealed class SelfManagementAndIncubationApiTests(ServiceFixture fixture) 
         var problem = await notCompetitive.ProblemAsync(400);
         Assert.Equal(("election.notCompetitive", "candidates"), ((string?)problem["rule"], (string?)problem["field"]));
         Assert.Contains("差额选举", (string?)problem["detailZh"]);
+
+        // The refused step stays open in the staff inbox, with its responsible role, due date and the estate's tags.
+        using var inbox = await staff.GetAsync("/api/tasks?community=浏河社区&role=communityPartyOrganisation");
+        var item = Assert.Single((await inbox.ReadJsonAsync()).AsArray(), i => (string?)i!["instanceId"] == id)!;
+        Assert.Equal(("CandidatesScreened", "estate-committee", "CandidatesScreened#1"), ((string?)item["eventName"], (string?)item["workflow"], (string?)item["stepToken"]));
+        Assert.False(string.IsNullOrWhiteSpace((string?)item["stepZh"]));
     }
 
     [Fact]

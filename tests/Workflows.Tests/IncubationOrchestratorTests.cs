@@ -82,14 +82,17 @@ public class IncubationOrchestratorTests
     }
 
     [Fact]
-    public async Task Three_leaders_and_a_failed_evaluation_without_corrective_actions_are_refused_naming_the_field()
+    public async Task Three_leaders_a_board_tally_of_the_wrong_membership_and_a_failed_evaluation_without_corrective_actions_are_refused_naming_the_field()
     {
         var h = new OrchestrationHarness(StartUtc, "liuhe-refusals")
             .Respond(nameof(IncubationNeedsSurveyed), new IncubationNeedsSurveyed(30, 120, "低龄老人", "照顾高龄老人"))
             .Respond(nameof(InterestActivitiesHeld), new InterestActivitiesHeld(3, 40, true))
             .Respond(nameof(GroupDiscussionsHeld), new GroupDiscussionsHeld(4, 36))
             .Respond(nameof(ActionPlanAdopted), new ActionPlanAdopted("每周结对探访", 6))
-            .Respond(nameof(LeadersChosen), new LeadersChosen(["甲", "乙", "丙"], 12));
+            .Respond(nameof(LeadersChosen), new LeadersChosen(["甲", "乙", "丙"], 12))
+            .Respond(nameof(LeadersChosen), new LeadersChosen(["周桂芳", "陈德明"], 12))
+            .Respond(nameof(StructureAdopted), new StructureAdopted("理事会", ["例会制度"], 2, ["周桂芳", "陈德明", "吴秀兰", "孙建华"], 36))
+            .Respond(ElectionSteps.AssemblyEvent, new ElectionAssemblyHeld(new DateOnly(2027, 6, 1), 35, 30, 30, []));
         ToEmpowerment(h);
         h.Respond(nameof(SupportReported), new SupportReported(0m, null, 0, 0))
             .Respond(nameof(EvaluationCompleted), new EvaluationCompleted(false, Evaluator.Internal, "台账不全"))
@@ -97,7 +100,8 @@ public class IncubationOrchestratorTests
 
         await h.RunAsync(new IncubationOrchestrator(), Input(supportMonths: 6));
 
-        Assert.Equal([("incubation.leaders", "leaders"), ("incubation.correctiveActions", "correctiveActions")],
+        // The board's tally must count the members entitled to vote declared with the structure (36, not 35).
+        Assert.Equal([("incubation.leaders", "leaders"), ("election.electors", "households"), ("incubation.correctiveActions", "correctiveActions")],
             h.Rejected.Select(r => (r.Refusal.Rule, r.Refusal.Field)));
     }
 }

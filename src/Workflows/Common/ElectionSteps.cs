@@ -20,8 +20,12 @@ public sealed record RunOffHeld(DateOnly HeldOn, int Households, int Attendees, 
     public BallotTally Tally => new(Households, Attendees, BallotsCast, Votes ?? []);
 }
 
-/// <summary>What is elected, by whom the assembly is run, and the working days for the assembly and a rescheduled one.</summary>
-public sealed record ElectionSpec(string BodyZh, string BodyEn, string ResponsibleRole, int AssemblyWorkingDays, int RescheduledWorkingDays, int RunOffWorkingDays);
+/// <summary>
+/// What is elected, by whom the assembly is run, and the working days for the assembly and a rescheduled one.
+/// <see cref="Electors"/>, when known (a board's members entitled to vote), is the only number of voting units a tally may give.
+/// </summary>
+public sealed record ElectionSpec(string BodyZh, string BodyEn, string ResponsibleRole, int AssemblyWorkingDays, int RescheduledWorkingDays, int RunOffWorkingDays,
+    int? Electors = null);
 
 /// <summary>An election's result as kept in history and output: the elected, vacant seats and every round's count.</summary>
 public sealed record ElectionOutcome(IReadOnlyList<string> Elected, int VacantSeats, int QuorumFailures, IReadOnlyList<RoundResult> Rounds);
@@ -54,8 +58,8 @@ public static class ElectionSteps
                 : $"Hold the {spec.BodyEn} election assembly{(rescheduled ? $" (attempt {election.QuorumFailuresInARow + 1})" : "")}";
             var step = new HumanStepSpec(runOff ? RunOffEvent : AssemblyEvent, zh, en, spec.ResponsibleRole, DueInWorkingDays: days);
             RoundResult round = runOff
-                ? await HumanStep.WaitAsync<RunOffHeld, RoundResult>(tracker, step, held => election.Count(held.Tally), Describe)
-                : await HumanStep.WaitAsync<ElectionAssemblyHeld, RoundResult>(tracker, step, held => election.Count(held.Tally), Describe);
+                ? await HumanStep.WaitAsync<RunOffHeld, RoundResult>(tracker, step, held => Count(spec, election, held.Tally), Describe)
+                : await HumanStep.WaitAsync<ElectionAssemblyHeld, RoundResult>(tracker, step, held => Count(spec, election, held.Tally), Describe);
             election.Apply(round);
             if (!round.QuorumMet)
             {
@@ -65,6 +69,13 @@ public static class ElectionSteps
         }
 
         return new ElectionOutcome(election.Elected, election.VacantSeats, quorumFailures, election.Rounds);
+    }
+
+    private static RoundResult Count(ElectionSpec spec, Election election, BallotTally tally)
+    {
+        Rule.Require(spec.Electors is not { } electors || tally.Households == electors, "election.electors",
+            $"This election has {spec.Electors} voting members, not {tally.Households}.", $"本次选举有表决权的成员为{spec.Electors}人,而非{tally.Households}人。");
+        return election.Count(tally);
     }
 
     private static (string En, string Zh) Describe(RoundResult r)

@@ -72,6 +72,7 @@ public static class RuleFields
         ["objection.reason"] = "reason",
         // Estate and board elections (Domain/Elections): the tally's fields.
         ["election.households"] = "households",
+        ["election.electors"] = "households",
         ["election.attendees"] = "attendees",
         ["election.attendeesOverHouseholds"] = "attendees",
         ["election.ballots"] = "ballotsCast",

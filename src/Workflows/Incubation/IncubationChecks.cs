@@ -3,6 +3,9 @@ using Governance.Domain.Elections;
 
 namespace Governance.Workflows.Incubation;
 
+/// <summary>What the board election needs from step 6.</summary>
+internal sealed record BoardElectionSetup(CandidateList Candidates, int Electors);
+
 /// <summary>The rules each §3 submission must satisfy; a broken one refuses the submission naming its rule (see RuleFields).</summary>
 internal static class IncubationChecks
 {
@@ -44,11 +47,12 @@ internal static class IncubationChecks
         return l;
     }
 
-    public static CandidateList Structure(StructureAdopted s)
+    /// <summary>The board's candidate list (competitive) and the members entitled to vote.</summary>
+    public static BoardElectionSetup Structure(StructureAdopted s)
     {
         Rule.RequireText(s.Structure, "incubation.structure", "The structure", "组织架构");
         Rule.Require(s.MembersEntitledToVote > 0, "incubation.members", "Members entitled to vote must be above zero.", "有表决权的成员人数须大于零。");
-        return new CandidateList(s.Seats, s.Candidates ?? []);
+        return new BoardElectionSetup(new CandidateList(s.Seats, s.Candidates ?? []), s.MembersEntitledToVote);
     }
 
     public static OrganisationRegistered Registration(OrganisationRegistered r)

@@ -41,9 +41,9 @@ public sealed class IncubationOrchestrator : TaskOrchestrator<IncubationInput, I
 
         // Stage 3: formalise the organisation.
         tracker.Stage(IncubationStages.Formalise);
-        var candidates = await HumanStep.WaitAsync<StructureAdopted, Governance.Domain.Elections.CandidateList>(tracker,
+        var setup = await HumanStep.WaitAsync<StructureAdopted, BoardElectionSetup>(tracker,
             Step(nameof(StructureAdopted), "6 建立组织架构和制度,提名理事候选人", "6 Structure, rules and board candidates", rules), IncubationChecks.Structure);
-        var board = await ElectionSteps.RunAsync(tracker, rules.BoardElection, candidates);
+        var board = await ElectionSteps.RunAsync(tracker, rules.BoardElection with { Electors = setup.Electors }, setup.Candidates);
         var registration = await Wait<OrganisationRegistered>(tracker, rules, "7 组织标识与登记备案", "7 Identity and registration or filing", IncubationChecks.Registration);
         await Wait<CharterAdopted>(tracker, rules, "8 制定社团公约和积分制度", "8 Charter and points scheme", IncubationChecks.Charter);
 
