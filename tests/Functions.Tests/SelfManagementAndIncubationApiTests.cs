@@ -88,6 +88,12 @@ public sealed class SelfManagementAndIncubationApiTests(ServiceFixture fixture) 
             Assert.Equal("seats", (string?)(await noSeats.ProblemAsync(400))["field"]);
         }
 
+        using (var withCommittee = await staff.PostAsync("/api/workflows/estate-committee", Http.Json(new { street = "泉口街道", community = "浏河社区", estate = "化工小区", year = 2027,
+                   households = 300, seats = 3, committee = new { members = new[] { "张建国" }, electedInYear = 2027, electedOn = "2027-01-01" } })))
+        {
+            Assert.Equal("committee", (string?)(await withCommittee.ProblemAsync(400))["field"]); // a committee is elected, never given
+        }
+
         string id = $"est-{Guid.NewGuid():N}";
         await StartAsync("estate-committee", id, new { street = "泉口街道", community = "浏河社区", estate = "化工小区", year = 2027, households = 300, seats = 3 });
         var observed = new { takesPart = true, cooperates = true, carriesOut = true, recognisedByResidents = true };

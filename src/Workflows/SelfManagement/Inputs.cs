@@ -64,6 +64,26 @@ public sealed record EstateCommitteeInput(
     public Dictionary<string, string> Tags() => new() { ["street"] = Street, ["community"] = Community, ["estate"] = Estate, ["year"] = Year.ToString() };
 }
 
+/// <summary>
+/// What staff may give to start an estate's committee through the API. The committee, the year of its term and the
+/// last year's report are carried only from one year to the next, so they are not part of this shape (an unknown
+/// field is a 400): no one can start a committee that skipped its election.
+/// </summary>
+public sealed record EstateCommitteeStart(
+    [property: StringLength(InstanceTags.MaxValueLength)] string Street,
+    [property: StringLength(InstanceTags.MaxValueLength)] string Community,
+    [property: StringLength(InstanceTags.MaxValueLength)] string Estate,
+    int Year,
+    int Households,
+    int Seats,
+    int? TermYears = null,
+    int? StopAfterYear = null) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => ToInput().Validate(validationContext);
+
+    public EstateCommitteeInput ToInput() => new(Street, Community, Estate, Year, Households, Seats, TermYears, StopAfterYear: StopAfterYear);
+}
+
 /// <summary>A problem handed to its own instance (<see cref="EstateProblemOrchestrator"/>).</summary>
 public sealed record EstateProblemInput(string Street, string Community, string Estate, int Year, int Round, int Number, SortedProblem Problem,
     ReportedProblem Reported, int DueInWorkingDays, EscalationOffsets Escalation);

@@ -20,7 +20,7 @@ public sealed class LiuheEstateCommitteeDemo(TimeProvider clock) : IDemoScenario
     public async Task RunAsync(IDemoDriver driver, CancellationToken cancellationToken)
     {
         DateOnly Today() => ChinaTime.Today(clock);
-        var input = new EstateCommitteeInput("东宝区泉口街道", "浏河社区", "化工厂宿舍小区", Today().Year, 300, 3);
+        var input = new EstateCommitteeStart("东宝区泉口街道", "浏河社区", "化工厂宿舍小区", Today().Year, 300, 3);
         driver.Say("浏河社区:三无老旧小区“化工厂宿舍”(300户)启动小区自管“六步工作法”,应选自管委员3名。");
         string id = await driver.StartAsync(EstateCommitteeOrchestrator.WorkflowName, input, null, cancellationToken);
         async Task Step(string eventName, object payload, string? token = null)

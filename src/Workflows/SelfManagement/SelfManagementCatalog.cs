@@ -20,7 +20,7 @@ public static class SelfManagementCatalog
 {
     public static WorkflowDefinition EstateCommittee { get; } = new(
         EstateCommitteeOrchestrator.WorkflowName, "小区自管委员会(六步工作法)", "Estate self-management committee (six steps)",
-        nameof(EstateCommitteeOrchestrator), typeof(EstateCommitteeInput),
+        nameof(EstateCommitteeOrchestrator), typeof(EstateCommitteeStart),
         [
             new(nameof(TalentSearchCompleted), "选达人:建立达人档案", "Find the able: talent file", typeof(TalentSearchCompleted), SelfManagementRoles.Community),
             new(nameof(ConsultationMeetingsHeld), "两会:居民座谈会与楼栋长讨论会", "Residents' forum and building leaders' discussion", typeof(ConsultationMeetingsHeld), SelfManagementRoles.Community),
@@ -39,7 +39,12 @@ public static class SelfManagementCatalog
             new(Publicity.RulingEvent, "裁定公示异议", "Rule on an objection", typeof(ObjectionRuled), SelfManagementRoles.PartyOrganisation),
         ])
     {
-        TagsFromInput = input => input is EstateCommitteeInput i ? i.Tags() : new Dictionary<string, string>(),
+        TagsFromInput = input => input switch
+        {
+            EstateCommitteeStart start => start.ToInput().Tags(),
+            EstateCommitteeInput i => i.Tags(),
+            _ => new Dictionary<string, string>(),
+        },
     };
 
     /// <summary>Problems run as sub-instances of the committee; listed so their step shows in the inbox and takes submissions.</summary>
