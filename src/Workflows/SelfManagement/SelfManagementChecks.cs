@@ -30,7 +30,7 @@ internal static class SelfManagementChecks
         var names = n.Nominations!.Select(x => x.Name.Trim()).Distinct().Count();
         Rule.Require(names > seats, "nomination.tooFew",
             $"{names} people nominated for {seats} seats: a competitive election needs more.", $"拟参选{names}人,应选{seats}名,不足以差额选举。");
-        return n.Nominations;
+        return n.Nominations!;
     }
 
     /// <summary>The preliminary list: nominees who passed the check and the interview; competitive, or refused.</summary>
