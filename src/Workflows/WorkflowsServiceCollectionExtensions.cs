@@ -3,6 +3,8 @@ using Governance.Durable;
 using Governance.Workflows.Catalog;
 using Governance.Workflows.Common;
 using Governance.Workflows.CommunityProjects;
+using Governance.Workflows.Incubation;
+using Governance.Workflows.SelfManagement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,8 +31,11 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => BuildCalendar(sp.GetRequiredService<IOptions<WorkflowSettings>>().Value));
         services.TryAddSingleton<NotificationOutbox>();
-        services.TryAddSingleton<IWorkflowCatalog>(new GovernanceWorkflowCatalog([CommunityProjectsCatalog.FundingRound, CommunityProjectsCatalog.Project]));
+        services.TryAddSingleton<IWorkflowCatalog>(new GovernanceWorkflowCatalog([CommunityProjectsCatalog.FundingRound, CommunityProjectsCatalog.Project,
+            SelfManagementCatalog.EstateCommittee, SelfManagementCatalog.EstateProblem, IncubationCatalog.Incubation]));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, QingyuanPilotProjectsDemo>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, LiuheEstateCommitteeDemo>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, LiuheIncubationDemo>());
         services.AddHostedService<CalendarChangeBroadcaster>();
 
         return builder.AddTasks(registry => registry
@@ -38,7 +43,13 @@ public static class WorkflowsServiceCollectionExtensions
             .AddOrchestrator<ProjectLifecycleOrchestrator>()
             .AddActivity<LoadCommunityProjectRulesActivity>()
             .AddActivity<PlanHumanStepActivity>()
-            .AddActivity<RecordNotificationActivity>());
+            .AddActivity<RecordNotificationActivity>()
+            .AddActivity<StartLinkedProjectActivity>()
+            .AddOrchestrator<EstateCommitteeOrchestrator>()
+            .AddOrchestrator<EstateProblemOrchestrator>()
+            .AddActivity<LoadSelfManagementRulesActivity>()
+            .AddOrchestrator<IncubationOrchestrator>()
+            .AddActivity<LoadIncubationRulesActivity>());
     }
 
     internal static WorkingDayCalendar BuildCalendar(WorkflowSettings settings)

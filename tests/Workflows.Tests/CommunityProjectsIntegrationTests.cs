@@ -77,10 +77,12 @@ public sealed class CommunityProjectsIntegrationTests(AzuriteFixture azurite) : 
             // Year-long project: month 2 is late and escalates to the street office.
             for (int month = 1; month <= 12; month++)
             {
+                // Wait for this month's occurrence: right after a report is taken the view may still show the last one open.
+                string token = HumanStep.StepToken(nameof(ProgressReported), month);
+                await driver.AdvanceUntilAsync(yearLong, s => s.OpenSteps.Any(o => o.StepToken == token));
                 if (month == 2)
                 {
-                    await driver.WaitForStepAsync(yearLong, nameof(ProgressReported));
-                    await driver.AdvanceUntilAsync(yearLong, s => s.OpenSteps.Any(o => o.EventName == nameof(ProgressReported) && o.EscalationLevel == (int)EscalationLevel.StreetOffice));
+                    await driver.AdvanceUntilAsync(yearLong, s => s.OpenSteps.Any(o => o.StepToken == token && o.EscalationLevel == (int)EscalationLevel.StreetOffice));
                 }
 
                 await driver.SubmitWhenWaitingAsync(yearLong, nameof(ProgressReported), new ProgressReported($"第{month}个月", 2, 40 * month, 800m * month));

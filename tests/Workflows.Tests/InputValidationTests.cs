@@ -35,3 +35,26 @@ public sealed class InputValidationTests
         Assert.Contains(results, r => r.MemberNames.Contains(nameof(ProjectLifecycleInput.Year)));
     }
 }
+
+public sealed class RuleFieldsTests
+{
+    [Theory]
+    [InlineData("election.households", "households")]
+    [InlineData("election.electors", "households")]
+    [InlineData("election.attendees", "attendees")]
+    [InlineData("election.attendeesOverHouseholds", "attendees")]
+    [InlineData("election.ballots", "ballotsCast")]
+    [InlineData("election.ballotsOverHouseholds", "ballotsCast")]
+    [InlineData("election.ballotsOverAttendees", "ballotsCast")]
+    [InlineData("election.votes", "votes")]
+    [InlineData("election.votesOverBallots", "votes")]
+    [InlineData("election.unknownCandidate", "votes")]
+    [InlineData("election.countedTwice", "votes")]
+    [InlineData("election.marksOverSeats", "votes")]
+    [InlineData("election.notCompetitive", "candidates")]
+    [InlineData("election.duplicateCandidate", "candidates")]
+    [InlineData("election.candidateName", "candidates")]
+    [InlineData("election.seats", "seats")]
+    public void Every_election_rule_names_the_tally_or_list_field_it_checks(string rule, string field)
+        => Assert.Equal(field, Common.RuleFields.Of(rule));
+}

@@ -178,6 +178,7 @@ public static class GovernanceApp
         app.MapOpenApi().AllowAnonymous();
         app.MapHealth();
         app.MapWorkflowApi();
+        app.MapIncubatorApi();
         app.MapManagementApi();
         return app;
     }

@@ -19,6 +19,12 @@ public static class NotificationKinds
 
     /// <summary>A waiting step was re-planned after a holiday notice was loaded (its due date moved or was confirmed).</summary>
     public const string DueDateReplanned = "DueDateReplanned";
+
+    /// <summary>An election assembly missed its turnout quorum and is called again.</summary>
+    public const string QuorumMissed = "QuorumMissed";
+
+    /// <summary>Information for staff or residents that asks nothing (e.g. a linked project started, a term ended).</summary>
+    public const string Notice = "Notice";
 }
 
 /// <summary>

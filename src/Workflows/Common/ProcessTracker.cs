@@ -15,6 +15,9 @@ public sealed class ProcessTracker(TaskOrchestrationContext context, ProcessKey 
 {
     private readonly Dictionary<string, OpenStep> openSteps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> occurrences = new(StringComparer.Ordinal);
+    private readonly List<ProcessLink> links = [];
+    private readonly SortedDictionary<string, int> counters = new(StringComparer.Ordinal);
+    private string? stage;
     private string stepZh = "开始";
     private string stepEn = "Started";
 
@@ -29,13 +32,41 @@ public sealed class ProcessTracker(TaskOrchestrationContext context, ProcessKey 
     /// <summary>Today's date in China, replay-safe.</summary>
     public DateOnly Today => ChinaTime.ToChinaDate(new DateTimeOffset(UtcNow));
 
-    public WorkflowStatus Status => new(stepZh, stepEn, openSteps.Values.ToList());
+    public WorkflowStatus Status => new(stepZh, stepEn, openSteps.Values.ToList(), links.Count > 0 ? links.ToList() : null)
+    {
+        Stage = stage,
+        Counters = counters.Count > 0 ? new Dictionary<string, int>(counters) : null,
+    };
+
+    /// <summary>Sets the stage shown for views across instances.</summary>
+    public void Stage(string value)
+    {
+        stage = value;
+        Publish();
+    }
+
+    /// <summary>Adds to a running total shown in the status.</summary>
+    public void Add(string counter, int amount)
+    {
+        counters[counter] = counters.GetValueOrDefault(counter) + amount;
+        Publish();
+    }
 
     public void Step(string zh, string en)
     {
         stepZh = zh;
         stepEn = en;
         Publish();
+    }
+
+    /// <summary>Shows a linked instance in the status (once per instance id).</summary>
+    public void Link(ProcessLink link)
+    {
+        if (!links.Any(l => l.InstanceId == link.InstanceId))
+        {
+            links.Add(link);
+            Publish();
+        }
     }
 
     public void Open(OpenStep step)

@@ -22,6 +22,12 @@ public sealed class WorkflowSettings
 
     /// <summary><c>Workflows:CommunityProjects</c>: funding rounds and project lifecycles (§1).</summary>
     public CommunityProjectSettings CommunityProjects { get; set; } = new();
+
+    /// <summary><c>Workflows:SelfManagement</c>: estate self-management committees (§2).</summary>
+    public SelfManagement.SelfManagementSettings SelfManagement { get; set; } = new();
+
+    /// <summary><c>Workflows:Incubation</c>: incubation of community organisations (§3).</summary>
+    public Incubation.IncubationSettings Incubation { get; set; } = new();
 }
 
 /// <summary>Reminder and escalation offsets in working days (bindable form of <see cref="EscalationPolicy"/>).</summary>

@@ -40,6 +40,7 @@ internal sealed class OrchestrationHarness
                 It.IsAny<Func<It.IsAnyType, SubmissionAcceptance<It.IsAnyType>>>(), It.IsAny<SubmissionWaitOptions?>(), It.IsAny<CancellationToken>()))
             .Returns(new InvocationFunc(inv => WaitForSubmission(inv.Method.GetGenericArguments(), (string)inv.Arguments[0], (Delegate)inv.Arguments[1],
                 (SubmissionWaitOptions?)inv.Arguments[2], (CancellationToken)inv.Arguments[3])));
+        Mock.Setup(c => c.ContinueAsNew(It.IsAny<object?>(), It.IsAny<bool>())).Callback<object?, bool>((input, _) => ContinuedAsNewWith = input);
         Mock.Setup(c => c.CallActivityAsync<It.IsAnyType>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Returns(new InvocationFunc(inv => Completed(inv.Method.GetGenericArguments()[0], RunActivity((TaskName)inv.Arguments[0], inv.Arguments[1]))));
         Mock.Setup(c => c.CallSubOrchestratorAsync<It.IsAnyType>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
@@ -251,8 +252,23 @@ internal sealed class OrchestrationHarness
             nameof(LoadCommunityProjectRulesActivity) => CommunityProjectRules.From(Settings),
             nameof(PlanHumanStepActivity) => PlanHumanStepActivity.Plan(Calendar, (PlanHumanStepRequest)input!),
             nameof(RecordNotificationActivity) => Record((Notification)input!),
+            nameof(SelfManagement.LoadSelfManagementRulesActivity) => SelfManagement.SelfManagementRules.From(Settings),
+            nameof(StartLinkedProjectActivity) => StartLinked((LinkedProjectStart)input!),
+            nameof(Incubation.LoadIncubationRulesActivity) => Incubation.IncubationRules.From(Settings),
             _ => throw new InvalidOperationException("Unknown activity " + name),
         };
+    }
+
+    /// <summary>Linked projects the instance started (the activity's input).</summary>
+    public List<LinkedProjectStart> LinkedStarts { get; } = [];
+
+    /// <summary>The input given to ContinueAsNew, when the orchestrator continued as new.</summary>
+    public object? ContinuedAsNewWith { get; private set; }
+
+    private ProcessLink StartLinked(LinkedProjectStart start)
+    {
+        LinkedStarts.Add(start);
+        return new ProcessLink(LinkedProjects.InstanceId(start.ParentInstanceId, start.Key), ProjectLifecycleOrchestrator.WorkflowName, ProcessLink.Child);
     }
 
     private bool Record(Notification n)

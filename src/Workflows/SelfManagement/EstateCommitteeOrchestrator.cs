@@ -1,0 +1,57 @@
+using Governance.Domain.Elections;
+using Governance.Domain.Calendar;
+using Governance.Durable;
+using Governance.Workflows.Common;
+
+namespace Governance.Workflows.SelfManagement;
+
+/// <summary>
+/// §2, one estate's self-management committee (小区自管委员会, 六步工作法). The first run sets the committee up
+/// (1 find the able, 2 build the organisation with its election, 3 the convention); every run then does one year
+/// (4 empower, 5 solve problems, 6 evaluate) and continues as new for the next year, so each year has its own
+/// readable, bounded history. When the term of office has passed, the year starts with a new election.
+/// </summary>
+public sealed class EstateCommitteeOrchestrator : TaskOrchestrator<EstateCommitteeInput, CommitteeYearReport>
+{
+    public const string WorkflowName = "estate-committee";
+
+    public override async Task<CommitteeYearReport> RunAsync(TaskOrchestrationContext context, EstateCommitteeInput input)
+    {
+        var rules = await context.CallActivityAsync<SelfManagementRules>(nameof(LoadSelfManagementRulesActivity), WorkflowName);
+        int term = input.TermYears ?? rules.TermYears;
+        var tracker = new ProcessTracker(context, new ProcessKey(WorkflowName, input.Street, input.Community, input.Year, input.Estate), rules.Escalation);
+
+        var committee = input.Committee;
+        int yearOfTerm = input.YearOfTerm;
+        ElectionOutcome? election = null;
+        if (committee is null)
+        {
+            await CommitteeSetup.FindTalentAsync(tracker, rules);
+            election = await CommitteeSetup.OrganiseAsync(tracker, rules, input.Seats);
+            string convention = await CommitteeSetup.SetConventionAsync(tracker, rules);
+            committee = new EstateCommittee(election.Elected, input.Year, tracker.Today, convention);
+            yearOfTerm = 1;
+        }
+        else if (yearOfTerm > term)
+        {
+            await tracker.NotifyAsync($"term.{input.Year}", NotificationKinds.Notice, ElectionSteps.AssemblyEvent, "换届选举", "New election", SelfManagementRoles.Community,
+                EscalationLevel.None, null,
+                $"{input.Estate}自管委员会任期{term}年届满({committee.ElectedInYear}年选出),进行换届选举。",
+                $"The {input.Estate} committee's {term}-year term (elected {committee.ElectedInYear}) has ended: a new election is held.");
+            election = await CommitteeSetup.OrganiseAsync(tracker, rules, input.Seats);
+            committee = committee with { Members = election.Elected, ElectedInYear = input.Year, ElectedOn = tracker.Today };
+            yearOfTerm = 1;
+        }
+
+        var report = await new CommitteeYear(tracker, rules, input).RunAsync(committee, election);
+        if (input.StopAfterYear is { } last && input.Year >= last)
+        {
+            tracker.Step($"{input.Year}年度已结束,自管工作终止", $"Year {input.Year} closed; self-management ended");
+            return report;
+        }
+
+        tracker.Step($"{input.Year}年度已结束,进入{input.Year + 1}年度", $"Year {input.Year} closed; continuing with {input.Year + 1}");
+        context.ContinueAsNew(input with { Year = input.Year + 1, Committee = committee, YearOfTerm = yearOfTerm + 1, LastYear = report });
+        return report;
+    }
+}
