@@ -252,6 +252,24 @@ public sealed class HarnessFindingsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_suspend_and_resume_that_reach_an_instance_before_its_start_leave_it_running()
+    {
+        await using var host = await TestHost.StartAsync(azurite, Tasks);
+        string id = "early-" + Guid.NewGuid().ToString("N")[..8];
+
+        // Both overtake the start (as when another host's messages are received first); each is its own step.
+        await PokeAsync(host, id, new ExecutionSuspendedEvent("pause"));
+        await PokeAsync(host, id, new ExecutionResumedEvent("go on"));
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(WaitForTwoEvents), null, new StartOrchestrationOptions(id));
+        var started = await host.WaitUntilAsync(id, m => m.RuntimeStatus != OrchestrationRuntimeStatus.Pending, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Running, started.RuntimeStatus);
+        await host.Client.RaiseEventAsync(id, "First", "a");
+        await host.Client.RaiseEventAsync(id, "Second", "b");
+        Assert.Equal("a+b", (await host.WaitForCompletionAsync(id)).ReadOutputAs<string>());
+    }
+
+    [Fact]
     public async Task Events_raised_one_after_the_other_from_two_clients_arrive_in_that_order()
     {
         string hub = TestHost.NewHubName();

@@ -137,6 +137,29 @@ public sealed class StepPlannerTests
     }
 
     [Fact]
+    public void A_suspend_and_a_resume_that_both_come_before_the_start_leave_the_instance_running()
+    {
+        Step(Lifecycle(new ExecutionSuspendedEvent("pause")));
+        Step(Lifecycle(new ExecutionResumedEvent("go on")));
+
+        var started = Step(Start(nameof(ThreeEvents)));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Running, started.Plan!.State.Status);
+        Assert.Equal(["E"], started.Plan.State.WaitingForEvents);
+    }
+
+    [Fact]
+    public void A_suspend_that_comes_before_the_start_starts_the_instance_suspended()
+    {
+        Step(Lifecycle(new ExecutionResumedEvent("too early")));
+        Step(Lifecycle(new ExecutionSuspendedEvent("pause")));
+
+        var started = Step(Start(nameof(ThreeEvents)));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Suspended, started.Plan!.State.Status);
+    }
+
+    [Fact]
     public void A_message_delivered_twice_is_recorded_once()
     {
         Step(Start(nameof(ThreeEvents)));

@@ -199,13 +199,8 @@ internal sealed class StepPlanner(OrchestratorRunner runner, ILogger logger)
                     inbound.Add(e);
                     state.Status = OrchestrationRuntimeStatus.Suspended;
                     break;
-                case ExecutionSuspendedEvent when state.Status == OrchestrationRuntimeStatus.ContinuedAsNew:
-                    // Between generations: the next generation starts suspended.
-                    state.HeldEvents.RemoveAll(h => h is ExecutionSuspendedEvent);
-                    state.HeldEvents.Add(e);
-                    break;
-                case ExecutionResumedEvent when state.Status == OrchestrationRuntimeStatus.ContinuedAsNew:
-                    state.HeldEvents.RemoveAll(h => h is ExecutionSuspendedEvent);
+                case ExecutionSuspendedEvent or ExecutionResumedEvent when state.Status == OrchestrationRuntimeStatus.ContinuedAsNew:
+                    HoldForNextStart(state, e);
                     break;
                 case ExecutionSuspendedEvent or ExecutionResumedEvent:
                     break; // Suspending a suspended instance, or resuming a running one, changes nothing.
@@ -242,7 +237,11 @@ internal sealed class StepPlanner(OrchestratorRunner runner, ILogger logger)
     private static StepPlan PlanAwaitingStart(InstanceSnapshot instance, InstanceState? current, List<HistoryEvent> fresh, DateTime now)
     {
         var state = current?.Clone() ?? new InstanceState { InstanceId = instance.InstanceId, Status = OrchestrationRuntimeStatus.Pending, CreatedAt = now };
-        state.HeldEvents.AddRange(fresh.Where(e => e is not ExecutionStartedEvent and not SubmissionEvent));
+        foreach (var e in fresh.Where(e => e is not ExecutionStartedEvent and not SubmissionEvent))
+        {
+            HoldForNextStart(state, e);
+        }
+
         var plan = new StepPlan { State = state, FirstSequence = 0, ProjectionChanged = false };
 
         // Submissions are never held: one that comes before the start is answered as not awaited (its caller waits for that answer).
@@ -252,6 +251,27 @@ internal sealed class StepPlanner(OrchestratorRunner runner, ILogger logger)
         }
 
         return plan.Finish(now);
+    }
+
+    /// <summary>
+    /// Keeps an event for the execution that starts next. Suspend and resume act on the held state at once: the
+    /// execution starts suspended when the last of them was a suspend (a resume before the start is not kept).
+    /// </summary>
+    private static void HoldForNextStart(InstanceState state, HistoryEvent e)
+    {
+        switch (e)
+        {
+            case ExecutionSuspendedEvent:
+                state.HeldEvents.RemoveAll(h => h is ExecutionSuspendedEvent);
+                state.HeldEvents.Add(e);
+                break;
+            case ExecutionResumedEvent:
+                state.HeldEvents.RemoveAll(h => h is ExecutionSuspendedEvent);
+                break;
+            default:
+                state.HeldEvents.Add(e);
+                break;
+        }
     }
 
     private static bool IsLifecycleEvent(HistoryEvent e) =>
