@@ -72,6 +72,25 @@ public sealed class ParentOfWaiter : TaskOrchestrator<object?, string>
         => context.CallSubOrchestratorAsync<string>(nameof(WaitForTwoEvents), null, new SubOrchestrationOptions(instanceId: context.InstanceId + ":child"));
 }
 
+/// <summary>Holds the first step of one instance just before its commit until released (its start is received, nothing of it is written).</summary>
+public sealed class HoldFirstCommit : IDurableFaultInjector
+{
+    public string? InstanceId { get; set; }
+
+    public ManualResetEventSlim Reached { get; } = new();
+
+    public ManualResetEventSlim Release { get; } = new();
+
+    public void At(FaultPoint point, string instanceId)
+    {
+        if (point == FaultPoint.BeforeCommit && instanceId == InstanceId && !Reached.IsSet)
+        {
+            Reached.Set();
+            Release.Wait(TimeSpan.FromSeconds(30));
+        }
+    }
+}
+
 /// <summary>Cases an independent conformance and fault harness found broken (issue 8).</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class HarnessFindingsTests(AzuriteFixture azurite)
@@ -216,6 +235,25 @@ public sealed class HarnessFindingsTests(AzuriteFixture azurite)
         await host.WaitUntilAsync(child, m => m.WaitingForEvents.Contains("First"));
 
         await host.Client.TerminateInstanceAsync(id, new TerminateInstanceOptions("withdrawn", Recursive: true));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await host.WaitForCompletionAsync(id)).RuntimeStatus);
+        var childDone = await host.WaitForCompletionAsync(child, TimeSpan.FromSeconds(20));
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, childDone.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task Recursive_termination_reaches_a_sub_orchestration_whose_start_is_not_processed_yet()
+    {
+        var hold = new HoldFirstCommit();
+        await using var host = await TestHost.StartAsync(azurite, Tasks, configure: o => o.FaultInjector = hold);
+        string id = "parent-" + Guid.NewGuid().ToString("N")[..8];
+        string child = id + ":child";
+        hold.InstanceId = child;
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ParentOfWaiter), null, new StartOrchestrationOptions(id));
+        Assert.True(await Task.Run(() => hold.Reached.Wait(TimeSpan.FromSeconds(30))));
+
+        await host.Client.TerminateInstanceAsync(id, new TerminateInstanceOptions("withdrawn", Recursive: true));
+        hold.Release.Set();
 
         Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await host.WaitForCompletionAsync(id)).RuntimeStatus);
         var childDone = await host.WaitForCompletionAsync(child, TimeSpan.FromSeconds(20));

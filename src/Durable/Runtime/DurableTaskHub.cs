@@ -54,8 +54,8 @@ public sealed class DurableTaskHub : IAsyncDisposable
         var activitySlots = new SemaphoreSlim(Options.MaxConcurrentActivityFunctions);
         var activities = new ActivityRunner(Registry, Services, Clock, logger);
         workItems = new ActivityWorkItemQueue(Store, Options, activitySlots, activities, (m, t) => SendAsync(m, t), Clock, logger);
-        var dispatcher = new OutboxDispatcher(this, sessions, activities, workItems, activitySlots, lifetime);
         projections = new ProjectionWriter(Store, logger);
+        var dispatcher = new OutboxDispatcher(this, sessions, activities, workItems, projections, activitySlots, lifetime);
         var planner = new StepPlanner(new OrchestratorRunner(Registry, Services, LoggerFactory, Options.DefaultVersion), logger);
         var steps = new OrchestrationStepRunner(Store, Options, Clock, planner, dispatcher, projections, watchers, SubmissionWatchers);
         sessions.RunStep = steps.RunAsync;

@@ -9,7 +9,7 @@ namespace Governance.Durable.Runtime;
 /// </summary>
 internal sealed class OutboxDispatcher(
     DurableTaskHub hub, SessionManager sessions, ActivityRunner activities, ActivityWorkItemQueue workItems,
-    SemaphoreSlim activitySlots, WorkerLifetime lifetime)
+    ProjectionWriter projections, SemaphoreSlim activitySlots, WorkerLifetime lifetime)
 {
     /// <summary>Activities waiting here for a local slot.</summary>
     private int activityBacklog;
@@ -52,6 +52,7 @@ internal sealed class OutboxDispatcher(
                     session.DispatchedRows.Add(entry.RowKey);
                     break;
                 case MessageOutboxItem { Message: var message }:
+                    await projections.AddPendingChildAsync(message, token);
                     await hub.SendAsync(message, token);
                     session.DispatchedRows.Add(entry.RowKey);
                     break;

@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using Governance.Durable.Core;
 using Governance.Durable.Storage;
@@ -13,6 +14,40 @@ internal sealed class ProjectionWriter(TaskHubStore store, ILogger logger)
 {
     public Task ProjectAsync(InstanceState state, CancellationToken token)
         => store.Instances.UpsertEntityAsync(InstanceEntity.From(state), TableUpdateMode.Replace, token);
+
+    /// <summary>
+    /// Writes the Pending row of a sub-orchestration before its start message is sent, so that the child is visible
+    /// (to queries, and to a recursive terminate of its parent) while its start waits in the queue. An existing row is
+    /// left alone: it is the child's own (a start dispatched again after a crash) or a finished instance's.
+    /// </summary>
+    public async Task AddPendingChildAsync(TaskMessage startMessage, CancellationToken token)
+    {
+        if (startMessage.Event is not ExecutionStartedEvent { Parent: not null } start)
+        {
+            return;
+        }
+
+        var state = new InstanceState
+        {
+            InstanceId = startMessage.InstanceId,
+            Name = start.Name,
+            Version = start.Version,
+            Status = OrchestrationRuntimeStatus.Pending,
+            ExecutionId = start.ExecutionId,
+            CreatedAt = start.Timestamp,
+            LastUpdatedAt = start.Timestamp,
+            Input = await store.OffloadAsync(startMessage.InstanceId, start.Input),
+            Tags = start.Tags is null ? new() : new Dictionary<string, string>(start.Tags),
+            Parent = start.Parent,
+        };
+        try
+        {
+            await store.Instances.AddEntityAsync(InstanceEntity.From(state), token);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+        }
+    }
 
     /// <summary>Queues <paramref name="state"/> as the session's newest projection and makes sure the writer loop runs.</summary>
     public void Enqueue(InstanceSession session, InstanceState state, CancellationToken token)
