@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Storage.Queues.Models;
 using Governance.Durable.Core;
 using Governance.Durable.Storage;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,9 @@ internal sealed class ActivityWorkItemQueue(
 {
     private DateTime UtcNow => clock.GetUtcNow().UtcDateTime;
 
+    /// <summary>Test hook: called with the activity slots just before each receive from the queue.</summary>
+    public Func<SemaphoreSlim, Task>? BeforeReceive { get; set; }
+
     public async Task EnqueueAsync(ActivityRequest request, CancellationToken token)
         => await store.WorkItems.SendMessageAsync(await store.ToQueueTextAsync(request), null, TimeSpan.FromSeconds(-1), token);
 
@@ -25,14 +29,30 @@ internal sealed class ActivityWorkItemQueue(
         {
             try
             {
-                int free = activitySlots.CurrentCount;
-                if (free == 0)
+                // Slots are taken before receiving: a received work item never waits for one (its message would not
+                // be renewed while it waited, and would reappear to run twice). Without a free slot nothing is received.
+                int reserved = await ReserveSlotsAsync(cancellationToken);
+                Response<QueueMessage[]> received;
+                try
                 {
-                    await backoff.WaitAsync(cancellationToken);
-                    continue;
+                    if (BeforeReceive is { } hook)
+                    {
+                        await hook(activitySlots);
+                    }
+
+                    received = await store.WorkItems.ReceiveMessagesAsync(reserved, options.MessageVisibilityTimeout, cancellationToken);
+                }
+                catch
+                {
+                    activitySlots.Release(reserved);
+                    throw;
                 }
 
-                var received = await store.WorkItems.ReceiveMessagesAsync(Math.Min(free, 32), options.MessageVisibilityTimeout, cancellationToken);
+                if (reserved > received.Value.Length)
+                {
+                    activitySlots.Release(reserved - received.Value.Length);
+                }
+
                 if (received.Value.Length == 0)
                 {
                     await backoff.WaitAsync(cancellationToken);
@@ -42,7 +62,6 @@ internal sealed class ActivityWorkItemQueue(
                 backoff.Reset();
                 foreach (var raw in received.Value)
                 {
-                    await activitySlots.WaitAsync(cancellationToken);
                     var trigger = new QueueMessageTrigger(store.WorkItems, raw.MessageId, raw.PopReceipt);
                     _ = Task.Run(() => RunOneAsync(trigger, raw.MessageText, raw.DequeueCount, cancellationToken), CancellationToken.None);
                 }
@@ -57,6 +76,19 @@ internal sealed class ActivityWorkItemQueue(
                 await backoff.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
+    }
+
+    /// <summary>Waits for a free activity slot, then takes every other free one too (at most 32, a receive's limit).</summary>
+    private async Task<int> ReserveSlotsAsync(CancellationToken cancellationToken)
+    {
+        await activitySlots.WaitAsync(cancellationToken);
+        int reserved = 1;
+        while (reserved < 32 && activitySlots.Wait(0))
+        {
+            reserved++;
+        }
+
+        return reserved;
     }
 
     /// <summary>Runs one received work item (its activity slot is taken) and reports its result.</summary>

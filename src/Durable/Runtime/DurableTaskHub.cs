@@ -81,6 +81,9 @@ public sealed class DurableTaskHub : IAsyncDisposable
 
     internal RecoverySweep Recovery { get; }
 
+    /// <summary>The shared activity work-item queue (its test hook).</summary>
+    internal ActivityWorkItemQueue WorkItems => workItems;
+
     internal ILoggerFactory LoggerFactory { get; }
 
     internal IServiceProvider Services { get; }
