@@ -174,6 +174,30 @@ public sealed class StepPlannerTests
     }
 
     [Fact]
+    public void A_message_poisoned_after_it_was_recorded_is_a_duplicate_and_does_not_fail_the_instance()
+    {
+        Step(Start(nameof(ThreeEvents)));
+        var e1 = Event("E", "1");
+        Step(e1);
+
+        var poisoned = Step(new TaskMessage(e1.Id + "|poison", Id, new MessagePoisonedEvent(e1.Id, "failed processing 5 times") { Timestamp = Now }));
+
+        Assert.Null(poisoned.Plan);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, instance.State!.Status);
+    }
+
+    [Fact]
+    public void A_message_poisoned_before_it_was_recorded_fails_the_instance()
+    {
+        Step(Start(nameof(ThreeEvents)));
+
+        var poisoned = Step(new TaskMessage("never-recorded|poison", Id, new MessagePoisonedEvent("never-recorded", "failed processing 5 times") { Timestamp = Now }));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, poisoned.Plan!.State.Status);
+        Assert.Equal("PoisonMessage", poisoned.Plan.State.Failure!.ErrorType);
+    }
+
+    [Fact]
     public void Events_reach_the_orchestration_in_the_order_they_arrived()
     {
         Step(Start(nameof(ThreeEvents)));

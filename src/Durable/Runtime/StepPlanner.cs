@@ -26,6 +26,8 @@ internal sealed class StepPlanner(OrchestratorRunner runner, ILogger logger)
 
         var fresh = messages
             .Where(m => !instance.SeenMessageIds.Contains(m.Id))
+            // A message redelivered too often after it was recorded (its deletion failed) is a duplicate, not poison.
+            .Where(m => m.Event is not MessagePoisonedEvent p || !instance.SeenMessageIds.Contains(p.PoisonedMessageId))
             // A message for one execution never reaches another, nor an instance that has none (e.g. an activity of a
             // purged instance finishing late must not be kept for a later instance of the same id).
             .Where(m => m.TargetExecutionId is null || m.TargetExecutionId == current?.ExecutionId)
