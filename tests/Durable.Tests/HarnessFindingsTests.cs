@@ -307,6 +307,26 @@ public sealed class HarnessFindingsTests(AzuriteFixture azurite)
         Assert.Equal("a+b", (await host.WaitForCompletionAsync(id)).ReadOutputAs<string>());
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2_000)]
+    public async Task A_resume_that_changed_nothing_and_is_delivered_again_after_a_suspend_is_dropped_as_a_duplicate(int cacheSize)
+    {
+        await using var host = await TestHost.StartAsync(azurite, Tasks, configure: o => o.InstanceCacheSize = cacheSize);
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(WaitForTwoEvents));
+        await host.WaitUntilAsync(id, m => m.WaitingForEvents.Contains("First"));
+        var resume = new TaskMessage(id + "|resume-1", id, new ExecutionResumedEvent("already running") { Timestamp = DateTime.UtcNow });
+        await host.Hub.SendAsync(resume, CancellationToken.None);
+        await PokeAsync(host, id, new ExecutionSuspendedEvent("pause"));
+        Assert.Equal(OrchestrationRuntimeStatus.Suspended, (await host.Client.GetInstanceAsync(id))!.RuntimeStatus);
+
+        // The same resume message again (a sender's retry, or a redelivery after its deletion failed).
+        await host.Hub.SendAsync(resume, CancellationToken.None);
+        await PokeAsync(host, id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Suspended, (await host.Client.GetInstanceAsync(id))!.RuntimeStatus);
+    }
+
     [Fact]
     public async Task Events_raised_one_after_the_other_from_two_clients_arrive_in_that_order()
     {

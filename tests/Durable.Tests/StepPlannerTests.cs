@@ -160,6 +160,34 @@ public sealed class StepPlannerTests
     }
 
     [Fact]
+    public void A_resume_that_acted_before_the_start_and_is_delivered_again_after_a_later_suspend_is_a_duplicate()
+    {
+        Step(Lifecycle(new ExecutionSuspendedEvent("pause")));
+        var resume = Lifecycle(new ExecutionResumedEvent("go on"));
+        Step(resume);
+        Step(Lifecycle(new ExecutionSuspendedEvent("pause again")));
+
+        var again = Step(resume);
+        var started = Step(Start(nameof(ThreeEvents)));
+
+        Assert.Null(again.Plan);
+        Assert.Equal(OrchestrationRuntimeStatus.Suspended, started.Plan!.State.Status);
+    }
+
+    [Fact]
+    public void A_resume_of_a_running_instance_delivered_again_after_a_suspend_is_a_duplicate()
+    {
+        Step(Start(nameof(ThreeEvents)));
+        var resume = Lifecycle(new ExecutionResumedEvent("already running"));
+        Step(resume);
+        Step(Lifecycle(new ExecutionSuspendedEvent("pause")));
+
+        Step(resume);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Suspended, instance.State!.Status);
+    }
+
+    [Fact]
     public void A_message_delivered_twice_is_recorded_once()
     {
         Step(Start(nameof(ThreeEvents)));
@@ -237,6 +265,7 @@ public sealed class StepPlannerTests
 
         var seen = new HashSet<string>(before.SeenMessageIds, StringComparer.Ordinal);
         seen.UnionWith(plan.NewEvents.Concat(plan.State.HeldEvents).Select(e => e.MessageId).OfType<string>());
+        seen.UnionWith(plan.State.RecentMessageIds);
         return before with
         {
             State = plan.State,

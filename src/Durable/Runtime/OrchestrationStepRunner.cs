@@ -62,6 +62,12 @@ internal sealed class OrchestrationStepRunner(
             }
         }
 
+        if (!plan.StartsNewGeneration)
+        {
+            // Messages the step consumed without recording them as events (a new generation's list is already known).
+            session.SeenMessageIds.UnionWith(plan.State.RecentMessageIds.Skip(previous?.RecentMessageIds.Count ?? 0));
+        }
+
         foreach (var row in plan.DeleteRows)
         {
             foreach (var key in session.ActivityRows.Where(kv => kv.Value == row).Select(kv => kv.Key).ToList())

@@ -205,7 +205,9 @@ internal sealed class StepPlanner(OrchestratorRunner runner, ILogger logger)
                     HoldForNextStart(state, e);
                     break;
                 case ExecutionSuspendedEvent or ExecutionResumedEvent:
-                    break; // Suspending a suspended instance, or resuming a running one, changes nothing.
+                    // Suspending a suspended instance, or resuming a running one, changes nothing (but is recorded as seen).
+                    RecordConsumed(state, e);
+                    break;
                 case SubmissionEvent submission when holding:
                     // People's submissions are never held for later: answered now, recorded as refused.
                     refused.Add(submission with { Decision = StepPlan.NotAwaited(state.Status) });
@@ -264,15 +266,38 @@ internal sealed class StepPlanner(OrchestratorRunner runner, ILogger logger)
         switch (e)
         {
             case ExecutionSuspendedEvent:
-                state.HeldEvents.RemoveAll(h => h is ExecutionSuspendedEvent);
+                foreach (var replaced in state.HeldEvents.Where(h => h is ExecutionSuspendedEvent).ToList())
+                {
+                    state.HeldEvents.Remove(replaced);
+                    RecordConsumed(state, replaced);
+                }
+
                 state.HeldEvents.Add(e);
                 break;
             case ExecutionResumedEvent:
-                state.HeldEvents.RemoveAll(h => h is ExecutionSuspendedEvent);
+                foreach (var cancelled in state.HeldEvents.Where(h => h is ExecutionSuspendedEvent).ToList())
+                {
+                    state.HeldEvents.Remove(cancelled);
+                    RecordConsumed(state, cancelled);
+                }
+
+                RecordConsumed(state, e);
                 break;
             default:
                 state.HeldEvents.Add(e);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Remembers the message of an event that acted without being recorded in history or held (its redelivery, e.g. of a
+    /// resume after a later suspend, must be dropped as a duplicate, not applied again).
+    /// </summary>
+    private static void RecordConsumed(InstanceState state, HistoryEvent e)
+    {
+        if (e.MessageId is { } id && !state.RecentMessageIds.Contains(id))
+        {
+            state.RecentMessageIds.Add(id);
         }
     }
 
