@@ -105,13 +105,8 @@ public sealed class BenchHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Diagnostics read by reflection (private fields of the hub): cached sessions and completion-waiter entries.</summary>
-    public (int Sessions, int WatcherEntries) Internals()
-    {
-        static int CountOf(object hub, string field)
-            => hub.GetType().GetField(field, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)?.GetValue(hub) is System.Collections.ICollection c ? c.Count : -1;
-        return (CountOf(Hub, "sessions"), CountOf(Hub, "watchers"));
-    }
+    /// <summary>Diagnostics of the hub: cached sessions and instances with completion waiters.</summary>
+    public (int Sessions, int WatcherEntries) Internals() => (Hub.CachedSessionCount, Hub.WatchedInstanceCount);
 
     /// <summary>The slowest storage calls since the last call of this method.</summary>
     public string SlowestCalls(int top = 4)

@@ -72,6 +72,25 @@ public sealed class ParentOfWaiter : TaskOrchestrator<object?, string>
         => context.CallSubOrchestratorAsync<string>(nameof(WaitForTwoEvents), null, new SubOrchestrationOptions(instanceId: context.InstanceId + ":child"));
 }
 
+/// <summary>Holds the first step of one instance just before its commit until released (its start is received, nothing of it is written).</summary>
+public sealed class HoldFirstCommit : IDurableFaultInjector
+{
+    public string? InstanceId { get; set; }
+
+    public ManualResetEventSlim Reached { get; } = new();
+
+    public ManualResetEventSlim Release { get; } = new();
+
+    public void At(FaultPoint point, string instanceId)
+    {
+        if (point == FaultPoint.BeforeCommit && instanceId == InstanceId && !Reached.IsSet)
+        {
+            Reached.Set();
+            Release.Wait(TimeSpan.FromSeconds(30));
+        }
+    }
+}
+
 /// <summary>Cases an independent conformance and fault harness found broken (issue 8).</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class HarnessFindingsTests(AzuriteFixture azurite)
@@ -223,6 +242,25 @@ public sealed class HarnessFindingsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Recursive_termination_reaches_a_sub_orchestration_whose_start_is_not_processed_yet()
+    {
+        var hold = new HoldFirstCommit();
+        await using var host = await TestHost.StartAsync(azurite, Tasks, configure: o => o.FaultInjector = hold);
+        string id = "parent-" + Guid.NewGuid().ToString("N")[..8];
+        string child = id + ":child";
+        hold.InstanceId = child;
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ParentOfWaiter), null, new StartOrchestrationOptions(id));
+        Assert.True(await Task.Run(() => hold.Reached.Wait(TimeSpan.FromSeconds(30))));
+
+        await host.Client.TerminateInstanceAsync(id, new TerminateInstanceOptions("withdrawn", Recursive: true));
+        hold.Release.Set();
+
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await host.WaitForCompletionAsync(id)).RuntimeStatus);
+        var childDone = await host.WaitForCompletionAsync(child, TimeSpan.FromSeconds(20));
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, childDone.RuntimeStatus);
+    }
+
+    [Fact]
     public async Task An_uncaught_activity_failure_is_the_inner_failure_of_the_orchestration()
     {
         await using var host = await TestHost.StartAsync(azurite, Tasks);
@@ -249,6 +287,44 @@ public sealed class HarnessFindingsTests(AzuriteFixture azurite)
         await host.Client.RaiseEventAsync(id, "Second", "late");
 
         Assert.Equal("early+late", (await host.WaitForCompletionAsync(id)).ReadOutputAs<string>());
+    }
+
+    [Fact]
+    public async Task A_suspend_and_resume_that_reach_an_instance_before_its_start_leave_it_running()
+    {
+        await using var host = await TestHost.StartAsync(azurite, Tasks);
+        string id = "early-" + Guid.NewGuid().ToString("N")[..8];
+
+        // Both overtake the start (as when another host's messages are received first); each is its own step.
+        await PokeAsync(host, id, new ExecutionSuspendedEvent("pause"));
+        await PokeAsync(host, id, new ExecutionResumedEvent("go on"));
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(WaitForTwoEvents), null, new StartOrchestrationOptions(id));
+        var started = await host.WaitUntilAsync(id, m => m.RuntimeStatus != OrchestrationRuntimeStatus.Pending, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Running, started.RuntimeStatus);
+        await host.Client.RaiseEventAsync(id, "First", "a");
+        await host.Client.RaiseEventAsync(id, "Second", "b");
+        Assert.Equal("a+b", (await host.WaitForCompletionAsync(id)).ReadOutputAs<string>());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2_000)]
+    public async Task A_resume_that_changed_nothing_and_is_delivered_again_after_a_suspend_is_dropped_as_a_duplicate(int cacheSize)
+    {
+        await using var host = await TestHost.StartAsync(azurite, Tasks, configure: o => o.InstanceCacheSize = cacheSize);
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(WaitForTwoEvents));
+        await host.WaitUntilAsync(id, m => m.WaitingForEvents.Contains("First"));
+        var resume = new TaskMessage(id + "|resume-1", id, new ExecutionResumedEvent("already running") { Timestamp = DateTime.UtcNow });
+        await host.Hub.SendAsync(resume, CancellationToken.None);
+        await PokeAsync(host, id, new ExecutionSuspendedEvent("pause"));
+        Assert.Equal(OrchestrationRuntimeStatus.Suspended, (await host.Client.GetInstanceAsync(id))!.RuntimeStatus);
+
+        // The same resume message again (a sender's retry, or a redelivery after its deletion failed).
+        await host.Hub.SendAsync(resume, CancellationToken.None);
+        await PokeAsync(host, id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Suspended, (await host.Client.GetInstanceAsync(id))!.RuntimeStatus);
     }
 
     [Fact]

@@ -50,6 +50,22 @@ internal sealed class InstanceSession(string instanceId, int partition)
     public InstanceState? PendingProjection { get; set; }
     public bool ProjectionRunning { get; set; }
 
+    /// <summary>What the step planner reads of this instance (references, not copies: the planner does not change them).</summary>
+    public InstanceSnapshot Snapshot() => new(InstanceId, State, History, SeenMessageIds, Executor, ActivityRows);
+
+    /// <summary>Removes and returns the outbox rows of local activities whose execution has ended (see <see cref="StepPlanner.RowsOfEndedActivities"/>).</summary>
+    public List<string> TakeRowsOfEndedActivities()
+    {
+        var rows = new List<string>();
+        foreach (string key in StepPlanner.RowsOfEndedActivities(InstanceId, State, ActivityRows))
+        {
+            rows.Add(ActivityRows[key]);
+            ActivityRows.Remove(key);
+        }
+
+        return rows;
+    }
+
     public void Unload()
     {
         Loaded = false;

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using Azure.Storage.Queues;
+using Governance.Durable.Core;
+using Governance.Durable.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Governance.Durable.Runtime;
+
+/// <summary>
+/// The control queues: sends messages to instances, and on this host listens to the queue of each owned partition,
+/// handing what it receives (with the message as its trigger) to the instance's session. A message received too
+/// often is recorded as poison and delivered as a <see cref="MessagePoisonedEvent"/> instead.
+/// </summary>
+internal sealed class ControlQueueListeners(
+    TaskHubStore store, DurableTaskOptions options, PartitionManager partitions, SessionManager sessions,
+    WorkerLifetime lifetime, TimeProvider clock, ILogger logger)
+{
+    private readonly ConcurrentDictionary<int, CancellationTokenSource> listeners = new();
+    private readonly ConcurrentDictionary<int, WakeSignal> wakes = new();
+
+    /// <summary>Start messages this host sent for instances it just created (their history is known to be empty), by message id.</summary>
+    private readonly ConcurrentDictionary<string, int> newInstanceHints = new(StringComparer.Ordinal);
+
+    private DateTime UtcNow => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>
+    /// Sends a message to an instance durably, through its control queue. When this host owns the instance's
+    /// partition it wakes that queue's listener instead of handing the message over in memory: the listener receives
+    /// it in queue order, so it never overtakes a message another host or client sent before it.
+    /// </summary>
+    public async Task SendAsync(TaskMessage message, CancellationToken cancellationToken, bool newInstance = false)
+    {
+        QueueClient queue = store.ControlQueueFor(message.InstanceId);
+        string text = await store.ToQueueTextAsync(message);
+        int partition = PartitionHash.PartitionOf(message.InstanceId, options.PartitionCount);
+        bool owned = !lifetime.IsCrashed && partitions.Owns(partition);
+        if (owned && newInstance)
+        {
+            newInstanceHints[message.Id] = partition;
+        }
+
+        await queue.SendMessageAsync(text, null, TimeSpan.FromSeconds(-1), cancellationToken);
+        if (owned && wakes.TryGetValue(partition, out var wake))
+        {
+            wake.Set();
+        }
+    }
+
+    public void Listen(int partition)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Token);
+        listeners[partition] = cts;
+        wakes[partition] = new WakeSignal();
+        _ = Task.Run(() => ListenAsync(partition, cts.Token), CancellationToken.None);
+    }
+
+    public void StopListening(int partition)
+    {
+        if (listeners.TryRemove(partition, out var cts))
+        {
+            cts.Cancel();
+        }
+
+        wakes.TryRemove(partition, out _);
+        foreach (var hint in newInstanceHints.Where(h => h.Value == partition).ToList())
+        {
+            newInstanceHints.TryRemove(hint.Key, out _);
+        }
+    }
+
+    public void StopAll()
+    {
+        foreach (var cts in listeners.Values)
+        {
+            cts.Cancel();
+        }
+
+        listeners.Clear();
+    }
+
+    private async Task ListenAsync(int partition, CancellationToken cancellationToken)
+    {
+        QueueClient queue = store.ControlQueues[partition];
+        var backoff = new PollingBackoff(options.MaxQueuePollingInterval, wakes.GetValueOrDefault(partition));
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var received = await queue.ReceiveMessagesAsync(32, options.MessageVisibilityTimeout, cancellationToken);
+                if (received.Value.Length == 0)
+                {
+                    await backoff.WaitAsync(cancellationToken);
+                    continue;
+                }
+
+                backoff.Reset();
+                foreach (var raw in received.Value)
+                {
+                    var trigger = new QueueMessageTrigger(queue, raw.MessageId, raw.PopReceipt);
+                    TaskMessage message;
+                    try
+                    {
+                        message = await store.ParseQueueTextAsync(raw.MessageText);
+                    }
+                    catch (Exception ex)
+                    {
+                        logger.LogError(ex, "Unreadable control message {MessageId} moved to the poison table.", raw.MessageId);
+                        await store.RecordPoisonAsync("", raw.MessageId, "control", raw.MessageText, "Unreadable message: " + ex.Message, UtcNow, cancellationToken);
+                        await trigger.CompleteAsync(cancellationToken);
+                        continue;
+                    }
+
+                    if (raw.DequeueCount > options.MaxDequeueCount)
+                    {
+                        message = await PoisonAsync(message, raw.DequeueCount, cancellationToken);
+                    }
+
+                    sessions.Deliver(message, trigger, newInstanceHints.TryRemove(message.Id, out _));
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Receiving from control queue {Partition} failed; retrying.", partition);
+                await backoff.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>Records a message that failed too often and turns it into the event that fails its instance.</summary>
+    private async Task<TaskMessage> PoisonAsync(TaskMessage message, long dequeueCount, CancellationToken cancellationToken)
+    {
+        string reason = $"Message {message.Id} ({message.Event.EventType}) failed processing {dequeueCount - 1} times.";
+        logger.LogError("Poison message {MessageId} for instance {InstanceId}: {Reason}", message.Id, message.InstanceId, reason);
+        await store.RecordPoisonAsync(message.InstanceId, message.Id, "control", store.Serialize(message), reason, UtcNow, cancellationToken);
+        return message with
+        {
+            Id = message.Id + "|poison",
+            Event = new MessagePoisonedEvent(message.Id, reason) { Timestamp = UtcNow, Start = message.Event as ExecutionStartedEvent },
+            TargetExecutionId = null,
+        };
+    }
+}

@@ -1,0 +1,75 @@
+using Governance.Durable.Core;
+
+namespace Governance.Durable.Runtime;
+
+/// <summary>Local callers waiting for the next committed step of an instance (e.g. WaitForInstanceCompletion on this host).</summary>
+internal sealed class InstanceWatchers
+{
+    private readonly Dictionary<string, List<TaskCompletionSource<InstanceState?>>> watchers = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Completes when this host next commits a step of the instance (with its new state), or with null after
+    /// <paramref name="timeout"/>. Waiters are removed when they finish, so nothing accumulates per instance.
+    /// </summary>
+    public async Task<InstanceState?> WaitForChangeAsync(string instanceId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var tcs = new TaskCompletionSource<InstanceState?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (watchers)
+        {
+            if (!watchers.TryGetValue(instanceId, out var list))
+            {
+                watchers[instanceId] = list = [];
+            }
+
+            list.Add(tcs);
+        }
+
+        try
+        {
+            return await tcs.Task.WaitAsync(timeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            return null;
+        }
+        finally
+        {
+            lock (watchers)
+            {
+                if (watchers.TryGetValue(instanceId, out var list) && list.Remove(tcs) && list.Count == 0)
+                {
+                    watchers.Remove(instanceId);
+                }
+            }
+        }
+    }
+
+    /// <summary>Instances some local caller is waiting on now (diagnostics).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (watchers)
+            {
+                return watchers.Count;
+            }
+        }
+    }
+
+    public void NotifyChanged(string instanceId, InstanceState state)
+    {
+        List<TaskCompletionSource<InstanceState?>>? waiting = null;
+        lock (watchers)
+        {
+            if (watchers.TryGetValue(instanceId, out var list))
+            {
+                waiting = [.. list];
+            }
+        }
+
+        foreach (var tcs in waiting ?? [])
+        {
+            tcs.TrySetResult(state.Clone());
+        }
+    }
+}
