@@ -30,6 +30,14 @@ public abstract class TaskOrchestrationContext
     public virtual Task CallActivityAsync(TaskName name, object? input = null, TaskOptions? options = null)
         => CallActivityAsync<object?>(name, input, options);
 
+    /// <summary>Calls an activity without input; the options are options, never input (as in Microsoft.DurableTask).</summary>
+    public virtual Task CallActivityAsync(TaskName name, TaskOptions options)
+        => CallActivityAsync(name, null, options);
+
+    /// <summary>Calls an activity without input; the options are options, never input (as in Microsoft.DurableTask).</summary>
+    public virtual Task<TResult> CallActivityAsync<TResult>(TaskName name, TaskOptions options)
+        => CallActivityAsync<TResult>(name, null, options);
+
     public abstract Task<TResult> CallActivityAsync<TResult>(TaskName name, object? input = null, TaskOptions? options = null);
 
     public virtual Task CreateTimer(TimeSpan delay, CancellationToken cancellationToken)
@@ -87,6 +95,14 @@ public abstract class TaskOrchestrationContext
 
     public virtual Task CallSubOrchestratorAsync(TaskName orchestratorName, object? input = null, TaskOptions? options = null)
         => CallSubOrchestratorAsync<object?>(orchestratorName, input, options);
+
+    /// <summary>Calls a sub-orchestrator without input; the options are options, never input (as in Microsoft.DurableTask).</summary>
+    public virtual Task CallSubOrchestratorAsync(TaskName orchestratorName, TaskOptions options)
+        => CallSubOrchestratorAsync(orchestratorName, null, options);
+
+    /// <summary>Calls a sub-orchestrator without input; the options are options, never input (as in Microsoft.DurableTask).</summary>
+    public virtual Task<TResult> CallSubOrchestratorAsync<TResult>(TaskName orchestratorName, TaskOptions options)
+        => CallSubOrchestratorAsync<TResult>(orchestratorName, null, options);
 
     public abstract Task<TResult> CallSubOrchestratorAsync<TResult>(TaskName orchestratorName, object? input = null, TaskOptions? options = null);
 
