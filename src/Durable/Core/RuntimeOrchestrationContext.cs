@@ -327,10 +327,11 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
                 timer.Fire();
                 break;
             case EventRaisedEvent raised:
-                if (waiters.TryGetValue(raised.Name, out var list) && list.First is { } first)
+                // Several waiters on one name are served newest first (a stack), as in Microsoft.DurableTask.
+                if (waiters.TryGetValue(raised.Name, out var list) && list.Last is { } newest)
                 {
-                    list.RemoveFirst();
-                    first.Value.Complete(raised.Input);
+                    list.RemoveLast();
+                    newest.Value.Complete(raised.Input);
                 }
                 else
                 {

@@ -135,7 +135,10 @@ public sealed class DurableTaskRegistry
 
     internal bool TryCreateOrchestrator(string name, string version, IServiceProvider services, out ITaskOrchestrator? orchestrator)
     {
-        orchestrator = orchestrators.TryGetValue((name, version), out var factory) ? factory(services) : null;
+        // The exact version first; an orchestrator registered without a version serves every version (as in
+        // Microsoft.DurableTask), so side-by-side versions are opt-in.
+        orchestrator = orchestrators.TryGetValue((name, version), out var factory) || orchestrators.TryGetValue((name, string.Empty), out factory)
+            ? factory(services) : null;
         return orchestrator is not null;
     }
 
