@@ -309,7 +309,8 @@ public sealed partial class DurableTaskHub
             }
         }
 
-        session.Executor = plan.Executor;
+        // With the instance cache off every step replays from history, as a worker without extended sessions does.
+        session.Executor = Options.InstanceCacheSize > 0 ? plan.Executor : null;
         Options.FaultInjector?.At(FaultPoint.AfterCommit, session.InstanceId);
 
         var toDispatch = session.Undispatched.Concat(plan.NewOutbox).ToList();
@@ -533,7 +534,7 @@ public sealed partial class DurableTaskHub
         if (inbound.LastOrDefault() is ExecutionTerminatedEvent terminated)
         {
             plan.NewEvents.AddRange(inbound);
-            Complete(plan, session, OrchestrationRuntimeStatus.Terminated, DurableJson.Serialize(terminated.Reason), null, now);
+            Complete(plan, session, OrchestrationRuntimeStatus.Terminated, terminated.Output ?? DurableJson.Serialize(terminated.Reason), null, now);
         }
         else if (inbound.LastOrDefault() is MessagePoisonedEvent poisoned)
         {
@@ -714,7 +715,7 @@ public sealed partial class DurableTaskHub
             // Terminated before it started.
             plan.NewEvents.Add(inbound[0]);
             plan.NewEvents.Add(terminated);
-            Complete(plan, session, OrchestrationRuntimeStatus.Terminated, DurableJson.Serialize(terminated.Reason), null, now);
+            Complete(plan, session, OrchestrationRuntimeStatus.Terminated, terminated.Output ?? DurableJson.Serialize(terminated.Reason), null, now);
             return FinishPlan(plan, state, now);
         }
 
