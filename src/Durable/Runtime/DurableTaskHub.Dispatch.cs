@@ -134,6 +134,11 @@ public sealed partial class DurableTaskHub
         }
     }
 
+    private WorkerDiagnostics? diagnostics;
+
+    /// <summary>Worker lifecycle logs and failure details (with the registered exception properties provider).</summary>
+    internal WorkerDiagnostics Diagnostics => diagnostics ??= WorkerDiagnostics.From(Services);
+
     /// <summary>Runs an activity and turns its outcome into the result message for its orchestration.</summary>
     private async Task<TaskMessage> ExecuteActivityAsync(ActivityRequest request, int attempt)
     {
@@ -149,13 +154,16 @@ public sealed partial class DurableTaskHub
             {
                 object? input = DurableJson.Deserialize(request.Input, activity!.InputType);
                 var context = new RuntimeActivityContext(request.Name, request.InstanceId, request.TaskId, attempt);
+                Diagnostics.ActivityStarted(request.InstanceId, request.Name);
                 object? output = await activity.RunAsync(context, input);
                 outcome = new TaskCompletedEvent(request.TaskId, DurableJson.Serialize(output));
+                Diagnostics.ActivityCompleted(request.InstanceId, request.Name);
             }
             catch (Exception ex)
             {
                 logger.LogWarning(ex, "Activity {Activity} of instance {InstanceId} failed.", request.Name, request.InstanceId);
-                outcome = new TaskFailedEvent(request.TaskId, TaskFailureDetails.FromException(ex));
+                Diagnostics.ActivityFailed(ex, request.InstanceId, request.Name);
+                outcome = new TaskFailedEvent(request.TaskId, Diagnostics.Describe(ex));
             }
         }
 

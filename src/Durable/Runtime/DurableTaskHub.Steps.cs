@@ -761,7 +761,7 @@ public sealed partial class DurableTaskHub
             return null;
         }
 
-        var executor = new OrchestrationExecutor(session.InstanceId, orchestrator!, started, LoggerFactory);
+        var executor = new OrchestrationExecutor(session.InstanceId, orchestrator!, started, LoggerFactory, Diagnostics);
         if (newStart is null)
         {
             try
