@@ -12,6 +12,9 @@ internal sealed class StepOutcome
     public TaskFailureDetails? Failure { get; set; }
     public bool ContinuedAsNew { get; set; }
     public string? ContinueAsNewInput { get; set; }
+
+    /// <summary>The version the next execution runs as, when the orchestrator asked for another one.</summary>
+    public string? ContinueAsNewVersion { get; set; }
     public List<EventRaisedEvent> CarryOverEvents { get; } = [];
 
     /// <summary>Submissions that arrived in this step, with the decision the orchestrator took (to be recorded instead).</summary>
@@ -101,6 +104,7 @@ internal sealed class OrchestrationExecutor
                 outcome.Status = OrchestrationRuntimeStatus.ContinuedAsNew;
                 outcome.ContinuedAsNew = true;
                 outcome.ContinueAsNewInput = request.Input;
+                outcome.ContinueAsNewVersion = request.Version;
                 if (request.PreserveUnprocessedEvents)
                 {
                     outcome.CarryOverEvents.AddRange(context.TakeBufferedEvents());

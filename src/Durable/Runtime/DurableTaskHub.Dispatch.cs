@@ -153,7 +153,7 @@ public sealed partial class DurableTaskHub
             try
             {
                 object? input = DurableJson.Deserialize(request.Input, activity!.InputType);
-                var context = new RuntimeActivityContext(request.Name, request.InstanceId, request.TaskId, attempt);
+                var context = new RuntimeActivityContext(request.Name, request.InstanceId, request.TaskId, attempt, request.Version);
                 Diagnostics.ActivityStarted(request.InstanceId, request.Name);
                 object? output = await activity.RunAsync(context, input);
                 outcome = new TaskCompletedEvent(request.TaskId, DurableJson.Serialize(output));
@@ -294,8 +294,10 @@ public sealed partial class DurableTaskHub
 }
 
 /// <summary>What an activity sees of its invocation.</summary>
-internal sealed class RuntimeActivityContext(string name, string instanceId, int taskId, int attempt) : TaskActivityContext
+internal sealed class RuntimeActivityContext(string name, string instanceId, int taskId, int attempt, string version = "") : TaskActivityContext
 {
+    public override string Version => version;
+
     public override TaskName Name => name;
 
     public override string InstanceId => instanceId;

@@ -807,7 +807,7 @@ public sealed partial class DurableTaskHub
             plan.NewEvents.Add(action.ToHistoryEvent(now));
             OutboxItem item = action switch
             {
-                ScheduleTaskAction t => new ActivityOutboxItem(new ActivityRequest(session.InstanceId, exec, t.Id, t.Name, t.Input)),
+                ScheduleTaskAction t => new ActivityOutboxItem(new ActivityRequest(session.InstanceId, exec, t.Id, t.Name, t.Input) { Version = state.Version }),
                 CreateTimerAction t => new TimerOutboxItem(t.FireAt, new TaskMessage(
                     $"{session.InstanceId}|{exec}|timer|{t.Id}", session.InstanceId, new TimerFiredEvent(t.Id, t.FireAt), exec)),
                 CreateSubOrchestrationAction s => new MessageOutboxItem(new TaskMessage(
@@ -846,7 +846,7 @@ public sealed partial class DurableTaskHub
                 AddOutbox(plan, new MessageOutboxItem(new TaskMessage(
                     $"{session.InstanceId}|{next}|start",
                     session.InstanceId,
-                    new ExecutionStartedEvent(state.Name, state.Version, outcome.ContinueAsNewInput, next, 0, state.Parent, state.Tags) { Timestamp = now })));
+                    new ExecutionStartedEvent(state.Name, outcome.ContinueAsNewVersion ?? state.Version, outcome.ContinueAsNewInput, next, 0, state.Parent, state.Tags) { Timestamp = now })));
                 plan.Executor = null;
                 plan.ProjectionChanged = true;
             }
