@@ -753,6 +753,12 @@ public sealed partial class DurableTaskHub
             return null;
         }
 
+        if (Options.Versioning?.Refuse(state.Version) is { } mismatch)
+        {
+            Complete(plan, session, OrchestrationRuntimeStatus.Failed, null, mismatch, now);
+            return null;
+        }
+
         if (!Registry.TryCreateOrchestrator(state.Name, state.Version, Services, out var orchestrator))
         {
             string message = $"Orchestrator '{state.Name}' version '{state.Version}' is not registered on this host.";
