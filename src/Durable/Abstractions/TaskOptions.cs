@@ -21,8 +21,18 @@ public record TaskOptions
 /// <summary>Options for a sub-orchestration: optionally its instance id (a business key) and version.</summary>
 public record SubOrchestrationOptions : TaskOptions
 {
-    public SubOrchestrationOptions(TaskOptions? options = null, string? instanceId = null)
-        : base(options?.Retry) => InstanceId = instanceId;
+    public SubOrchestrationOptions(TaskRetryOptions? retry = null, string? instanceId = null)
+        : base(retry) => InstanceId = instanceId;
+
+    /// <summary>Options from <paramref name="options"/> (with their instance id, version and tags when they are sub-orchestration options).</summary>
+    public SubOrchestrationOptions(TaskOptions options, string? instanceId = null)
+        : base(options?.Retry)
+    {
+        var sub = options as SubOrchestrationOptions;
+        InstanceId = instanceId ?? sub?.InstanceId;
+        Version = sub?.Version;
+        Tags = sub?.Tags;
+    }
 
     public string? InstanceId { get; init; }
 

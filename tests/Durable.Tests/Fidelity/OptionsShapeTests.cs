@@ -1,0 +1,35 @@
+namespace Governance.Durable.Tests.Fidelity;
+
+/// <summary>Option types are built the way Microsoft.DurableTask code builds them.</summary>
+public sealed class OptionsShapeTests
+{
+    private static readonly RetryPolicy ThreeTimes = new(3, TimeSpan.FromSeconds(1));
+
+    [Fact]
+    public void Sub_orchestration_options_take_retry_options_or_task_options_and_keep_what_they_were_given()
+    {
+        var fromRetry = new SubOrchestrationOptions(new TaskRetryOptions(ThreeTimes), "child-1");
+        var versioned = new SubOrchestrationOptions { Version = "2", Tags = new Dictionary<string, string> { ["street"] = "Xinjie" } };
+
+        var renamed = versioned.WithInstanceId("child-2");
+
+        Assert.Same(ThreeTimes, fromRetry.Retry!.Policy);
+        Assert.Equal("child-1", fromRetry.InstanceId);
+        Assert.Equal("child-2", renamed.InstanceId);
+        Assert.Equal("2", renamed.Version);
+        Assert.Equal("Xinjie", renamed.Tags!["street"]);
+        Assert.Equal("child-1", new SubOrchestrationOptions(fromRetry).InstanceId);
+    }
+
+    [Fact]
+    public void Retry_options_hold_either_a_policy_or_a_handler()
+    {
+        TaskRetryOptions byPolicy = ThreeTimes;
+        TaskRetryOptions byHandler = (RetryHandler)(context => context.LastAttemptNumber < 2);
+
+        Assert.Same(ThreeTimes, byPolicy.Policy);
+        Assert.Null(byPolicy.Handler);
+        Assert.Null(byHandler.Policy);
+        Assert.NotNull(TaskOptions.FromRetryHandler(_ => Task.FromResult(true)).Retry!.Handler);
+    }
+}
