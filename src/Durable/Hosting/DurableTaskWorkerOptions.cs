@@ -9,6 +9,10 @@ public sealed class DurableTaskWorkerOptions
     /// <summary>Which orchestration versions this worker runs, and what happens to the others.</summary>
     public VersioningOptions? Versioning { get; set; }
 
+    /// <summary>Has no effect here: a durable timer is one row however long it is, so it is never split into shorter ones.</summary>
+    [Obsolete("Governance.Durable keeps each durable timer as one row whatever its length (no queue-visibility limit), so there is no maximum timer interval; this setting is ignored.")]
+    public TimeSpan MaximumTimerInterval { get; set; } = TimeSpan.FromDays(3);
+
     /// <summary>How an instance's version is compared with <see cref="VersioningOptions.Version"/>.</summary>
     public enum VersionMatchStrategy
     {
