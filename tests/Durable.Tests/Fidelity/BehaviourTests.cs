@@ -84,7 +84,7 @@ public sealed class BehaviourTests(AzuriteFixture azurite)
         .AddOrchestratorFunc<string?, string>("Parent", async (context, input) =>
         {
             var options = input is null ? null : new SubOrchestrationOptions { Version = input };
-            string child = await context.CallSubOrchestratorAsync<string>("Child", options: options);
+            string child = await context.CallSubOrchestratorAsync<string>("Child", null, options);
             return $"parent {context.Version}, {child}";
         })
         .AddOrchestratorFunc<object?, string>("Child", (context, _) => $"child {context.Version}");
