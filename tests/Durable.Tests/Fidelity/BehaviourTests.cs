@@ -41,6 +41,33 @@ public sealed class BehaviourTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task With_the_instance_cache_an_instance_loaded_again_replays_with_IsReplaying_true()
+    {
+        static void RecordsAcrossAnEvent(DurableTaskRegistry r) => r.AddOrchestratorFunc("RecordsAcrossAnEvent", async context =>
+        {
+            var seen = new List<bool> { context.IsReplaying };
+            await context.WaitForExternalEvent<string>("Go");
+            seen.Add(context.IsReplaying);
+            return seen;
+        });
+
+        string hub = TestHost.NewHubName();
+        string id;
+        await using (var first = await TestHost.StartAsync(azurite, RecordsAcrossAnEvent, hubName: hub))
+        {
+            id = await first.Client.ScheduleNewOrchestrationInstanceAsync("RecordsAcrossAnEvent");
+            await first.WaitUntilAsync(id, m => m.WaitingForEvents.Contains("Go"));
+        }
+
+        // A new host has nothing cached: it replays the first step from history, then runs the rest live.
+        await using var second = await TestHost.StartAsync(azurite, RecordsAcrossAnEvent, hubName: hub);
+        await second.Client.RaiseEventAsync(id, "Go", "now");
+        var done = await second.WaitForCompletionAsync(id);
+
+        Assert.Equal([true, false], done.ReadOutputAs<List<bool>>());
+    }
+
+    [Fact]
     public async Task Several_waiters_on_one_event_name_are_served_newest_first()
     {
         await using var host = await TestHost.StartAsync(azurite, r => r.AddOrchestratorFunc("TwoWaiters", async context =>
