@@ -33,3 +33,22 @@ public sealed class OptionsShapeTests
         Assert.NotNull(TaskOptions.FromRetryHandler(_ => Task.FromResult(true)).Retry!.Handler);
     }
 }
+
+/// <summary>What a client reads from metadata means what it means in Microsoft.DurableTask.</summary>
+public sealed class MetadataShapeTests
+{
+    [Theory]
+    [InlineData(OrchestrationRuntimeStatus.Running, true, false)]
+    [InlineData(OrchestrationRuntimeStatus.Suspended, false, false)]
+    [InlineData(OrchestrationRuntimeStatus.Pending, false, false)]
+    [InlineData(OrchestrationRuntimeStatus.Completed, false, true)]
+    [InlineData(OrchestrationRuntimeStatus.Failed, false, true)]
+    [InlineData(OrchestrationRuntimeStatus.Terminated, false, true)]
+    public void IsRunning_and_IsCompleted_follow_the_runtime_status(OrchestrationRuntimeStatus status, bool running, bool completed)
+    {
+        var metadata = new OrchestrationMetadata("Any", "id") { RuntimeStatus = status };
+
+        Assert.Equal(running, metadata.IsRunning);
+        Assert.Equal(completed, metadata.IsCompleted);
+    }
+}
