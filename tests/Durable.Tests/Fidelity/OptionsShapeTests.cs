@@ -52,3 +52,18 @@ public sealed class MetadataShapeTests
         Assert.Equal(completed, metadata.IsCompleted);
     }
 }
+
+public sealed class TaskVersionTests
+{
+    [Fact]
+    public void A_TaskVersion_is_its_string_wherever_a_version_is_given()
+    {
+        var start = new StartOrchestrationOptions { Version = new TaskVersion("2.1") };
+        var sub = new SubOrchestrationOptions { Version = TaskVersion.Unversioned };
+        TaskVersion fromText = "3";
+
+        Assert.Equal("2.1", start.Version);
+        Assert.Equal(string.Empty, sub.Version);
+        Assert.Equal("3", fromText.Version);
+    }
+}
