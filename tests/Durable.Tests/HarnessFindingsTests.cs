@@ -271,7 +271,9 @@ public sealed class HarnessFindingsTests(AzuriteFixture azurite)
         Assert.Equal(typeof(TaskFailedException).FullName, done.FailureDetails!.ErrorType);
         Assert.Equal(typeof(InvalidOperationException).FullName, done.FailureDetails.InnerFailure?.ErrorType);
         Assert.Equal("boom: x", done.FailureDetails.InnerFailure!.ErrorMessage);
-        Assert.True(done.FailureDetails.IsCausedBy<InvalidOperationException>());
+        Assert.True(done.FailureDetails.HasCause<InvalidOperationException>());
+        Assert.True(done.FailureDetails.IsCausedBy<TaskFailedException>());
+        Assert.False(done.FailureDetails.IsCausedBy<InvalidOperationException>()); // as in Microsoft.DurableTask: this failure only
     }
 
     [Fact]

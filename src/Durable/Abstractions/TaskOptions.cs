@@ -9,14 +9,30 @@ public record TaskOptions
 
     public static TaskOptions FromRetryPolicy(RetryPolicy policy) => new(new TaskRetryOptions(policy));
 
+    /// <summary>Retries as long as <paramref name="handler"/> says so (custom retry logic, run in the orchestrator: keep it deterministic).</summary>
+    public static TaskOptions FromRetryHandler(RetryHandler handler) => new(TaskRetryOptions.FromRetryHandler(handler));
+
+    /// <inheritdoc cref="FromRetryHandler(RetryHandler)"/>
+    public static TaskOptions FromRetryHandler(AsyncRetryHandler handler) => new(TaskRetryOptions.FromRetryHandler(handler));
+
     public SubOrchestrationOptions WithInstanceId(string? instanceId) => new(this, instanceId);
 }
 
 /// <summary>Options for a sub-orchestration: optionally its instance id (a business key) and version.</summary>
 public record SubOrchestrationOptions : TaskOptions
 {
-    public SubOrchestrationOptions(TaskOptions? options = null, string? instanceId = null)
-        : base(options?.Retry) => InstanceId = instanceId;
+    public SubOrchestrationOptions(TaskRetryOptions? retry = null, string? instanceId = null)
+        : base(retry) => InstanceId = instanceId;
+
+    /// <summary>Options from <paramref name="options"/> (with their instance id, version and tags when they are sub-orchestration options).</summary>
+    public SubOrchestrationOptions(TaskOptions options, string? instanceId = null)
+        : base(options?.Retry)
+    {
+        var sub = options as SubOrchestrationOptions;
+        InstanceId = instanceId ?? sub?.InstanceId;
+        Version = sub?.Version;
+        Tags = sub?.Tags;
+    }
 
     public string? InstanceId { get; init; }
 
@@ -26,11 +42,53 @@ public record SubOrchestrationOptions : TaskOptions
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
 }
 
-/// <summary>Retry settings of a task.</summary>
-public sealed record TaskRetryOptions(RetryPolicy Policy)
+/// <summary>Retry settings of a task: a declarative <see cref="RetryPolicy"/> or a custom handler.</summary>
+public sealed record TaskRetryOptions
 {
-    public static implicit operator TaskRetryOptions(RetryPolicy policy) => new(policy);
+    public TaskRetryOptions(RetryPolicy policy) => Policy = policy ?? throw new ArgumentNullException(nameof(policy));
+
+    public TaskRetryOptions(AsyncRetryHandler handler) => Handler = handler ?? throw new ArgumentNullException(nameof(handler));
+
+    public RetryPolicy? Policy { get; }
+
+    /// <summary>Decides after each failed attempt whether to try again; it may wait first (e.g. with a durable timer).</summary>
+    public AsyncRetryHandler? Handler { get; }
+
+    public static implicit operator TaskRetryOptions(RetryPolicy policy) => FromRetryPolicy(policy);
+
+    public static implicit operator TaskRetryOptions(AsyncRetryHandler handler) => FromRetryHandler(handler);
+
+    public static implicit operator TaskRetryOptions(RetryHandler handler) => FromRetryHandler(handler);
+
+    public static TaskRetryOptions FromRetryPolicy(RetryPolicy policy) => new(policy);
+
+    public static TaskRetryOptions FromRetryHandler(AsyncRetryHandler handler) => new(handler);
+
+    public static TaskRetryOptions FromRetryHandler(RetryHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return new(context => Task.FromResult(handler(context)));
+    }
 }
+
+/// <summary>Custom retry logic: true to try the failed task again.</summary>
+public delegate bool RetryHandler(RetryContext retryContext);
+
+/// <summary>Custom retry logic that may await (for example a durable timer as a backoff): true to try again.</summary>
+public delegate Task<bool> AsyncRetryHandler(RetryContext retryContext);
+
+/// <summary>What a retry handler knows about the failed attempt.</summary>
+/// <param name="OrchestrationContext">The calling orchestration (for timers, time, logging).</param>
+/// <param name="LastAttemptNumber">The attempt that just failed, 1 for the first.</param>
+/// <param name="LastFailure">How it failed.</param>
+/// <param name="TotalRetryTime">Orchestration time since the first attempt was scheduled.</param>
+/// <param name="CancellationToken">Not cancelled by this runtime; kept for the shape of Microsoft.DurableTask.</param>
+public record RetryContext(
+    TaskOrchestrationContext OrchestrationContext,
+    int LastAttemptNumber,
+    TaskFailureDetails LastFailure,
+    TimeSpan TotalRetryTime,
+    CancellationToken CancellationToken);
 
 /// <summary>
 /// Declarative retry policy: attempts, first interval, exponential backoff with an optional cap and

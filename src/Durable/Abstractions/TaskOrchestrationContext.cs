@@ -30,6 +30,14 @@ public abstract class TaskOrchestrationContext
     public virtual Task CallActivityAsync(TaskName name, object? input = null, TaskOptions? options = null)
         => CallActivityAsync<object?>(name, input, options);
 
+    /// <summary>Calls an activity without input; the options are options, never input (as in Microsoft.DurableTask).</summary>
+    public virtual Task CallActivityAsync(TaskName name, TaskOptions options)
+        => CallActivityAsync(name, null, options);
+
+    /// <summary>Calls an activity without input; the options are options, never input (as in Microsoft.DurableTask).</summary>
+    public virtual Task<TResult> CallActivityAsync<TResult>(TaskName name, TaskOptions options)
+        => CallActivityAsync<TResult>(name, null, options);
+
     public abstract Task<TResult> CallActivityAsync<TResult>(TaskName name, object? input = null, TaskOptions? options = null);
 
     public virtual Task CreateTimer(TimeSpan delay, CancellationToken cancellationToken)
@@ -42,10 +50,17 @@ public abstract class TaskOrchestrationContext
     public abstract Task<T> WaitForExternalEvent<T>(string eventName, CancellationToken cancellationToken = default);
 
     /// <summary>Waits for an external event or throws <see cref="TaskCanceledException"/> when the timeout elapses.</summary>
-    public virtual async Task<T> WaitForExternalEvent<T>(string eventName, TimeSpan timeout)
+    public virtual Task<T> WaitForExternalEvent<T>(string eventName, TimeSpan timeout)
+        => WaitForExternalEvent<T>(eventName, timeout, CancellationToken.None);
+
+    /// <summary>
+    /// Waits for an external event; throws <see cref="TaskCanceledException"/> when the timeout elapses (a durable timer)
+    /// or when <paramref name="cancellationToken"/> is cancelled first.
+    /// </summary>
+    public virtual async Task<T> WaitForExternalEvent<T>(string eventName, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var timerCancellation = new CancellationTokenSource();
-        using var eventCancellation = new CancellationTokenSource();
+        using var eventCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task<T> eventTask = WaitForExternalEvent<T>(eventName, eventCancellation.Token);
         Task timerTask = CreateTimer(timeout, timerCancellation.Token);
         Task winner = await Task.WhenAny(eventTask, timerTask);
@@ -88,6 +103,14 @@ public abstract class TaskOrchestrationContext
     public virtual Task CallSubOrchestratorAsync(TaskName orchestratorName, object? input = null, TaskOptions? options = null)
         => CallSubOrchestratorAsync<object?>(orchestratorName, input, options);
 
+    /// <summary>Calls a sub-orchestrator without input; the options are options, never input (as in Microsoft.DurableTask).</summary>
+    public virtual Task CallSubOrchestratorAsync(TaskName orchestratorName, TaskOptions options)
+        => CallSubOrchestratorAsync(orchestratorName, null, options);
+
+    /// <summary>Calls a sub-orchestrator without input; the options are options, never input (as in Microsoft.DurableTask).</summary>
+    public virtual Task<TResult> CallSubOrchestratorAsync<TResult>(TaskName orchestratorName, TaskOptions options)
+        => CallSubOrchestratorAsync<TResult>(orchestratorName, null, options);
+
     public abstract Task<TResult> CallSubOrchestratorAsync<TResult>(TaskName orchestratorName, object? input = null, TaskOptions? options = null);
 
     /// <summary>
@@ -96,8 +119,32 @@ public abstract class TaskOrchestrationContext
     /// </summary>
     public abstract void ContinueAsNew(object? newInput = null, bool preserveUnprocessedEvents = true);
 
+    /// <summary>Restarts this instance as <see cref="ContinueAsNew(object?, bool)"/> does, optionally as another orchestrator version.</summary>
+    public virtual void ContinueAsNew(ContinueAsNewOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!string.IsNullOrEmpty(options.NewVersion))
+        {
+            throw new NotSupportedException($"{GetType().Name} cannot continue as a new version.");
+        }
+
+        ContinueAsNew(options.NewInput, options.PreserveUnprocessedEvents);
+    }
+
     /// <summary>A deterministic, replay-safe GUID (name-based, from the instance id and a counter).</summary>
     public abstract Guid NewGuid();
+
+    /// <summary>
+    /// Compares this instance's <see cref="Version"/> with <paramref name="version"/>: negative, zero or positive. An empty
+    /// version is older than any other; versions that parse as <see cref="System.Version"/> compare numerically, others
+    /// as text ignoring case.
+    /// </summary>
+    public virtual int CompareVersionTo(string version) => OrchestrationVersions.Compare(Version, version);
+
+    private ILoggerFactory? replaySafeLoggerFactory;
+
+    /// <summary>A logger factory whose loggers write nothing while the orchestrator replays.</summary>
+    public virtual ILoggerFactory ReplaySafeLoggerFactory => replaySafeLoggerFactory ??= new ReplaySafeLoggerFactoryImpl(this);
 
     public virtual ILogger CreateReplaySafeLogger(string categoryName)
         => new ReplaySafeLogger(this, LoggerFactory.CreateLogger(categoryName));
@@ -106,6 +153,18 @@ public abstract class TaskOrchestrationContext
         => new ReplaySafeLogger(this, LoggerFactory.CreateLogger(type));
 
     public virtual ILogger CreateReplaySafeLogger<T>() => CreateReplaySafeLogger(typeof(T));
+
+    private sealed class ReplaySafeLoggerFactoryImpl(TaskOrchestrationContext context) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => context.CreateReplaySafeLogger(categoryName);
+
+        public void AddProvider(ILoggerProvider provider)
+            => throw new NotSupportedException("Add logger providers to the host's logging, not to an orchestration's replay-safe factory.");
+
+        public void Dispose()
+        {
+        }
+    }
 
     private sealed class ReplaySafeLogger(TaskOrchestrationContext context, ILogger inner) : ILogger
     {

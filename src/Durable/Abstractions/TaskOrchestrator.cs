@@ -55,6 +55,9 @@ public abstract class TaskActivityContext
     /// <summary>The id of the task in its orchestration's history; with <see cref="InstanceId"/> a natural idempotency key.</summary>
     public virtual int TaskId => 0;
 
+    /// <summary>The version of the orchestration that called the activity (as in Microsoft.DurableTask).</summary>
+    public virtual string Version => string.Empty;
+
     /// <summary>1 for the first delivery of this task; larger when the runtime redelivers it after a crash or retry.</summary>
     public virtual int Attempt => 1;
 }

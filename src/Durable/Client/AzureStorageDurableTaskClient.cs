@@ -123,8 +123,11 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
 
     public override async Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default)
     {
-        string? reason = options?.Output?.ToString();
-        await SendAsync(instanceId, new ExecutionTerminatedEvent(reason), cancellation);
+        // The output is the instance's output, serialised as JSON like any other; the reason shown in the history is
+        // the text itself when the output is text.
+        string? output = DurableJson.Serialize(options?.Output);
+        string? reason = options?.Output as string ?? output;
+        await SendAsync(instanceId, new ExecutionTerminatedEvent(reason) { Output = output }, cancellation);
         if (options?.Recursive == true)
         {
             await TerminateChildrenAsync(instanceId, reason, cancellation);

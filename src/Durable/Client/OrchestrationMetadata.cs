@@ -41,7 +41,8 @@ public sealed record OrchestrationMetadata(string Name, string InstanceId)
 
     public int HistoryEventCount { get; init; }
 
-    public bool IsRunning => RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended;
+    /// <summary>True while the status is <see cref="OrchestrationRuntimeStatus.Running"/> (a suspended instance is not running, as in Microsoft.DurableTask).</summary>
+    public bool IsRunning => RuntimeStatus == OrchestrationRuntimeStatus.Running;
 
     public bool IsCompleted => RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed
         or OrchestrationRuntimeStatus.Terminated or OrchestrationRuntimeStatus.Canceled;

@@ -16,6 +16,8 @@ public static class DurableJson
         {
             Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            // Tuples and other field-only types round-trip, as with Microsoft.DurableTask's default serializer.
+            IncludeFields = true,
         };
         options.Converters.Add(new JsonStringEnumConverter());
         options.MakeReadOnly(populateMissingResolver: true);

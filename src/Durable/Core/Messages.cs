@@ -13,6 +13,9 @@ internal sealed record TaskMessage(string Id, string InstanceId, HistoryEvent Ev
 internal sealed record ActivityRequest(string InstanceId, string ExecutionId, int TaskId, string Name, string? Input)
 {
     public string MessageId => $"{InstanceId}|{ExecutionId}|task|{TaskId}";
+
+    /// <summary>The calling orchestration's version (the activity's <see cref="TaskActivityContext.Version"/>); empty in older requests.</summary>
+    public string Version { get; init; } = string.Empty;
 }
 
 /// <summary>What a committed step must still do; stored in the instance's partition until done (transactional outbox).</summary>

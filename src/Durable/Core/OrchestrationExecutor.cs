@@ -12,6 +12,9 @@ internal sealed class StepOutcome
     public TaskFailureDetails? Failure { get; set; }
     public bool ContinuedAsNew { get; set; }
     public string? ContinueAsNewInput { get; set; }
+
+    /// <summary>The version the next execution runs as, when the orchestrator asked for another one.</summary>
+    public string? ContinueAsNewVersion { get; set; }
     public List<EventRaisedEvent> CarryOverEvents { get; } = [];
 
     /// <summary>Submissions that arrived in this step, with the decision the orchestrator took (to be recorded instead).</summary>
@@ -31,9 +34,12 @@ internal sealed class OrchestrationExecutor
     private bool completed;
     private readonly Dictionary<SubmissionEvent, SubmissionEvent> decided = new(ReferenceEqualityComparer.Instance);
 
-    public OrchestrationExecutor(string instanceId, ITaskOrchestrator orchestrator, ExecutionStartedEvent started, ILoggerFactory loggerFactory)
+    private readonly WorkerDiagnostics diagnostics;
+
+    public OrchestrationExecutor(string instanceId, ITaskOrchestrator orchestrator, ExecutionStartedEvent started, ILoggerFactory loggerFactory, WorkerDiagnostics? diagnostics = null)
     {
         this.orchestrator = orchestrator;
+        this.diagnostics = diagnostics ?? WorkerDiagnostics.None;
         context = new RuntimeOrchestrationContext(started, loggerFactory) { InstanceIdCore = instanceId };
     }
 
@@ -84,18 +90,21 @@ internal sealed class OrchestrationExecutor
                 }
 
                 outcome.Status = OrchestrationRuntimeStatus.Failed;
-                outcome.Failure = TaskFailureDetails.FromException(error);
+                outcome.Failure = diagnostics.Describe(error);
+                diagnostics.OrchestrationFailed(error, context.InstanceId, context.Name);
             }
             else if (run.IsCanceled)
             {
                 outcome.Status = OrchestrationRuntimeStatus.Failed;
                 outcome.Failure = new TaskFailureDetails(typeof(TaskCanceledException).FullName!, "The orchestrator was canceled.");
+                diagnostics.OrchestrationFailed(new TaskCanceledException(outcome.Failure.ErrorMessage), context.InstanceId, context.Name);
             }
             else if (context.ContinueAsNewRequest is { } request)
             {
                 outcome.Status = OrchestrationRuntimeStatus.ContinuedAsNew;
                 outcome.ContinuedAsNew = true;
                 outcome.ContinueAsNewInput = request.Input;
+                outcome.ContinueAsNewVersion = request.Version;
                 if (request.PreserveUnprocessedEvents)
                 {
                     outcome.CarryOverEvents.AddRange(context.TakeBufferedEvents());
@@ -105,6 +114,11 @@ internal sealed class OrchestrationExecutor
             {
                 outcome.Status = OrchestrationRuntimeStatus.Completed;
                 outcome.Output = DurableJson.Serialize(run.Result);
+            }
+
+            if (outcome.Status != OrchestrationRuntimeStatus.Failed)
+            {
+                diagnostics.OrchestrationCompleted(context.InstanceId, context.Name);
             }
         }
 
@@ -151,6 +165,11 @@ internal sealed class OrchestrationExecutor
         {
             object? input = DurableJson.Deserialize(started.Input, orchestrator.InputType);
             context.InputObject = input;
+            if (!context.IsReplaying)
+            {
+                diagnostics.OrchestrationStarted(context.InstanceId, context.Name);
+            }
+
             return orchestrator.RunAsync(context, input);
         }
         catch (Exception ex)

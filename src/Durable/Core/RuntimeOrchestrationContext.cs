@@ -49,7 +49,7 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
 
     public object? CustomStatus { get; private set; }
 
-    public (string? Input, bool PreserveUnprocessedEvents)? ContinueAsNewRequest { get; private set; }
+    public (string? Input, bool PreserveUnprocessedEvents, string? Version)? ContinueAsNewRequest { get; private set; }
 
     /// <summary>Names of the external events some code is waiting for now.</summary>
     public IReadOnlyList<string> WaitingForEvents => waiters.Where(w => w.Value.Count > 0).Select(w => w.Key)
@@ -72,6 +72,11 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
     /// <summary>Runs <paramref name="attempt"/> again after a durable backoff timer while the retry policy allows.</summary>
     private async Task<TResult> WithRetry<TResult>(TaskOptions? options, Func<Task<TResult>> attempt)
     {
+        if (options?.Retry?.Handler is { } handler)
+        {
+            return await WithRetryHandler(handler, attempt);
+        }
+
         if (options?.Retry?.Policy is not { } policy)
         {
             return await attempt();
@@ -87,6 +92,30 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
             catch (TaskFailedException failure) when (ShouldRetry(policy, number, firstAttemptAt, failure))
             {
                 await CreateTimer(CurrentUtcDateTime + policy.DelayBefore(number + 1), CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="attempt"/> again, at once, while the custom handler says so (it may wait with a durable timer itself).</summary>
+    private async Task<TResult> WithRetryHandler<TResult>(AsyncRetryHandler handler, Func<Task<TResult>> attempt)
+    {
+        DateTime firstAttemptAt = CurrentUtcDateTime;
+        for (int number = 1; ; number++)
+        {
+            TaskFailedException failure;
+            try
+            {
+                return await attempt();
+            }
+            catch (TaskFailedException failed)
+            {
+                failure = failed;
+            }
+
+            var retry = new RetryContext(this, number, failure.FailureDetails, CurrentUtcDateTime - firstAttemptAt, CancellationToken.None);
+            if (!await handler(retry))
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             }
         }
     }
@@ -249,7 +278,14 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
     }
 
     public override void ContinueAsNew(object? newInput = null, bool preserveUnprocessedEvents = true)
-        => ContinueAsNewRequest = (DurableJson.Serialize(newInput), preserveUnprocessedEvents);
+        => ContinueAsNewRequest = (DurableJson.Serialize(newInput), preserveUnprocessedEvents, null);
+
+    public override void ContinueAsNew(ContinueAsNewOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ContinueAsNewRequest = (DurableJson.Serialize(options.NewInput), options.PreserveUnprocessedEvents,
+            string.IsNullOrEmpty(options.NewVersion) ? null : options.NewVersion);
+    }
 
     public override Guid NewGuid()
     {
@@ -327,10 +363,11 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
                 timer.Fire();
                 break;
             case EventRaisedEvent raised:
-                if (waiters.TryGetValue(raised.Name, out var list) && list.First is { } first)
+                // Several waiters on one name are served newest first (a stack), as in Microsoft.DurableTask.
+                if (waiters.TryGetValue(raised.Name, out var list) && list.Last is { } newest)
                 {
-                    list.RemoveFirst();
-                    first.Value.Complete(raised.Input);
+                    list.RemoveLast();
+                    newest.Value.Complete(raised.Input);
                 }
                 else
                 {

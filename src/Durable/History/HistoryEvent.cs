@@ -85,7 +85,11 @@ public sealed record SubOrchestrationInstanceFailedEvent(int TaskScheduledId, Ta
 /// <summary>The end of an execution: Completed, Failed, Terminated or ContinuedAsNew (then Result is the new input).</summary>
 public sealed record ExecutionCompletedEvent(OrchestrationRuntimeStatus Status, string? Result, TaskFailureDetails? Failure = null) : HistoryEvent;
 
-public sealed record ExecutionTerminatedEvent(string? Reason) : HistoryEvent;
+public sealed record ExecutionTerminatedEvent(string? Reason) : HistoryEvent
+{
+    /// <summary>The terminate output as JSON (the instance's output); null in events recorded before it existed, whose output is the reason.</summary>
+    public string? Output { get; init; }
+}
 
 public sealed record ExecutionSuspendedEvent(string? Reason) : HistoryEvent;
 

@@ -62,6 +62,9 @@ public sealed class DurableTaskOptions
     /// <summary>Run the worker (orchestrations, activities, timers) in this process; false for a client-only process.</summary>
     public bool WorkerEnabled { get; set; } = true;
 
+    /// <summary>Which orchestration versions this worker runs (Microsoft.DurableTask's worker versioning); null runs every version.</summary>
+    public DurableTaskWorkerOptions.VersioningOptions? Versioning { get; set; }
+
     /// <summary>A name for this host in leases and logs; machine name and process id by default.</summary>
     public string? WorkerId { get; set; }
 

@@ -41,6 +41,39 @@ public static class DurableTaskServiceCollectionExtensions
         return new Builder(services);
     }
 
+    /// <summary>
+    /// Adds the worker as Microsoft.DurableTask's <c>AddDurableTaskWorker</c> does: the runtime of <see cref="AddDurableTask"/>
+    /// with its worker running in this process, configured through <paramref name="configure"/>.
+    /// </summary>
+    public static IServiceCollection AddDurableTaskWorker(this IServiceCollection services, Action<IDurableTaskWorkerBuilder>? configure = null)
+    {
+        var builder = new DurableTaskWorkerBuilder(services.AddDurableTask());
+        services.AddSingleton<WorkerRegistration>();
+        // After every Configure: a process that adds a worker runs it, whatever order client and worker were added in.
+        services.PostConfigure<DurableTaskOptions>(o => o.WorkerEnabled = true);
+        configure?.Invoke(builder);
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the <see cref="DurableTaskClient"/> as Microsoft.DurableTask's <c>AddDurableTaskClient</c> does. Without
+    /// <see cref="AddDurableTaskWorker"/> the process is client-only: it runs no orchestrations or activities.
+    /// </summary>
+    public static IServiceCollection AddDurableTaskClient(this IServiceCollection services, Action<IDurableTaskClientBuilder>? configure = null)
+    {
+        services.AddDurableTask();
+        if (!services.Any(d => d.ServiceType == typeof(WorkerRegistration)))
+        {
+            services.Configure<DurableTaskOptions>(o => o.WorkerEnabled = false);
+        }
+
+        configure?.Invoke(new DurableTaskClientBuilder(services));
+        return services;
+    }
+
+    /// <summary>Marks that a worker was added, so a client added afterwards does not turn it off.</summary>
+    private sealed class WorkerRegistration;
+
     private sealed class Builder(IServiceCollection services) : IDurableTaskBuilder
     {
         public IServiceCollection Services { get; } = services;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Governance.Durable.Runtime;
 
 /// <summary>Runs one activity (in its own service scope) and turns its outcome into the result message for its orchestration.</summary>
-internal sealed class ActivityRunner(DurableTaskRegistry registry, IServiceProvider services, TimeProvider clock, ILogger logger)
+internal sealed class ActivityRunner(DurableTaskRegistry registry, IServiceProvider services, TimeProvider clock, ILogger logger, WorkerDiagnostics diagnostics)
 {
     public async Task<TaskMessage> ExecuteAsync(ActivityRequest request, int attempt)
     {
@@ -20,14 +20,17 @@ internal sealed class ActivityRunner(DurableTaskRegistry registry, IServiceProvi
             try
             {
                 object? input = DurableJson.Deserialize(request.Input, activity!.InputType);
-                var context = new RuntimeActivityContext(request.Name, request.InstanceId, request.TaskId, attempt);
+                var context = new RuntimeActivityContext(request.Name, request.InstanceId, request.TaskId, attempt, request.Version);
+                diagnostics.ActivityStarted(request.InstanceId, request.Name);
                 object? output = await activity.RunAsync(context, input);
                 outcome = new TaskCompletedEvent(request.TaskId, DurableJson.Serialize(output));
+                diagnostics.ActivityCompleted(request.InstanceId, request.Name);
             }
             catch (Exception ex)
             {
                 logger.LogWarning(ex, "Activity {Activity} of instance {InstanceId} failed.", request.Name, request.InstanceId);
-                outcome = new TaskFailedEvent(request.TaskId, TaskFailureDetails.FromException(ex));
+                diagnostics.ActivityFailed(ex, request.InstanceId, request.Name);
+                outcome = new TaskFailedEvent(request.TaskId, diagnostics.Describe(ex));
             }
         }
 
@@ -36,8 +39,10 @@ internal sealed class ActivityRunner(DurableTaskRegistry registry, IServiceProvi
 }
 
 /// <summary>What an activity sees of its invocation.</summary>
-internal sealed class RuntimeActivityContext(string name, string instanceId, int taskId, int attempt) : TaskActivityContext
+internal sealed class RuntimeActivityContext(string name, string instanceId, int taskId, int attempt, string version = "") : TaskActivityContext
 {
+    public override string Version => version;
+
     public override TaskName Name => name;
 
     public override string InstanceId => instanceId;

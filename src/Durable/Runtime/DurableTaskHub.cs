@@ -52,11 +52,12 @@ public sealed class DurableTaskHub : IAsyncDisposable
         };
         controlQueues = new ControlQueueListeners(Store, Options, Partitions, sessions, lifetime, Clock, logger);
         var activitySlots = new SemaphoreSlim(Options.MaxConcurrentActivityFunctions);
-        var activities = new ActivityRunner(Registry, Services, Clock, logger);
+        var diagnostics = WorkerDiagnostics.From(Services);
+        var activities = new ActivityRunner(Registry, Services, Clock, logger, diagnostics);
         workItems = new ActivityWorkItemQueue(Store, Options, activitySlots, activities, (m, t) => SendAsync(m, t), Clock, logger);
         projections = new ProjectionWriter(Store, logger);
         var dispatcher = new OutboxDispatcher(this, sessions, activities, workItems, projections, activitySlots, lifetime);
-        var planner = new StepPlanner(new OrchestratorRunner(Registry, Services, LoggerFactory, Options.DefaultVersion), logger);
+        var planner = new StepPlanner(new OrchestratorRunner(Registry, Services, LoggerFactory, Options.DefaultVersion, diagnostics, Options.Versioning), logger);
         var steps = new OrchestrationStepRunner(Store, Options, Clock, planner, dispatcher, projections, watchers, SubmissionWatchers);
         sessions.RunStep = steps.RunAsync;
         renewer = new TriggerRenewer(sessions, Options, logger);

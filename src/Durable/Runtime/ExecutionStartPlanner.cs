@@ -68,7 +68,7 @@ internal sealed class ExecutionStartPlanner(OrchestratorRunner runner)
             // Terminated before it started.
             plan.NewEvents.Add(inbound[0]);
             plan.NewEvents.Add(terminated);
-            plan.Complete(OrchestrationRuntimeStatus.Terminated, DurableJson.Serialize(terminated.Reason), null, now);
+            plan.Complete(OrchestrationRuntimeStatus.Terminated, terminated.Output ?? DurableJson.Serialize(terminated.Reason), null, now);
             return plan.Finish(now);
         }
 

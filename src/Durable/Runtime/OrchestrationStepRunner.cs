@@ -76,7 +76,8 @@ internal sealed class OrchestrationStepRunner(
             }
         }
 
-        session.Executor = plan.Executor;
+        // With the instance cache off every step replays from history, as a worker without extended sessions does.
+        session.Executor = options.InstanceCacheSize > 0 ? plan.Executor : null;
         options.FaultInjector?.At(FaultPoint.AfterCommit, session.InstanceId);
 
         var toDispatch = session.Undispatched.Concat(plan.NewOutbox).ToList();

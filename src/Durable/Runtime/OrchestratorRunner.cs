@@ -7,7 +7,8 @@ namespace Governance.Durable.Runtime;
 /// Runs an instance's orchestrator for a step of the planner: creates (and replays) its executor, applies the new
 /// events, and turns what the orchestrator did into history events and outbox entries of the plan. In memory only.
 /// </summary>
-internal sealed class OrchestratorRunner(DurableTaskRegistry registry, IServiceProvider services, ILoggerFactory loggerFactory, string defaultVersion)
+internal sealed class OrchestratorRunner(DurableTaskRegistry registry, IServiceProvider services, ILoggerFactory loggerFactory, string defaultVersion,
+    WorkerDiagnostics? diagnostics = null, DurableTaskWorkerOptions.VersioningOptions? versioning = null)
 {
     private readonly ILogger logger = loggerFactory.CreateLogger("Governance.Durable");
 
@@ -22,6 +23,12 @@ internal sealed class OrchestratorRunner(DurableTaskRegistry registry, IServiceP
             return null;
         }
 
+        if (versioning?.Refuse(state.Version) is { } mismatch)
+        {
+            plan.Complete(OrchestrationRuntimeStatus.Failed, null, mismatch, now);
+            return null;
+        }
+
         if (!registry.TryCreateOrchestrator(state.Name, state.Version, services, out var orchestrator))
         {
             string message = $"Orchestrator '{state.Name}' version '{state.Version}' is not registered on this host.";
@@ -30,7 +37,7 @@ internal sealed class OrchestratorRunner(DurableTaskRegistry registry, IServiceP
             return null;
         }
 
-        var executor = new OrchestrationExecutor(instance.InstanceId, orchestrator!, started, loggerFactory);
+        var executor = new OrchestrationExecutor(instance.InstanceId, orchestrator!, started, loggerFactory, diagnostics);
         if (newStart is null)
         {
             try
@@ -104,7 +111,7 @@ internal sealed class OrchestratorRunner(DurableTaskRegistry registry, IServiceP
             plan.AddOutbox(new MessageOutboxItem(new TaskMessage(
                 $"{instanceId}|{next}|start",
                 instanceId,
-                new ExecutionStartedEvent(state.Name, state.Version, outcome.ContinueAsNewInput, next, 0, state.Parent, state.Tags) { Timestamp = now })));
+                new ExecutionStartedEvent(state.Name, outcome.ContinueAsNewVersion ?? state.Version, outcome.ContinueAsNewInput, next, 0, state.Parent, state.Tags) { Timestamp = now })));
             plan.Executor = null;
         }
         else
@@ -119,7 +126,7 @@ internal sealed class OrchestratorRunner(DurableTaskRegistry registry, IServiceP
         string exec = state.ExecutionId;
         return action switch
         {
-            ScheduleTaskAction t => new ActivityOutboxItem(new ActivityRequest(instanceId, exec, t.Id, t.Name, t.Input)),
+            ScheduleTaskAction t => new ActivityOutboxItem(new ActivityRequest(instanceId, exec, t.Id, t.Name, t.Input) { Version = state.Version }),
             CreateTimerAction t => new TimerOutboxItem(t.FireAt, new TaskMessage(
                 $"{instanceId}|{exec}|timer|{t.Id}", instanceId, new TimerFiredEvent(t.Id, t.FireAt), exec)),
             CreateSubOrchestrationAction s => new MessageOutboxItem(new TaskMessage(

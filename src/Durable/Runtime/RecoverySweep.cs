@@ -144,7 +144,7 @@ internal sealed class RecoverySweep(DurableTaskHub hub, ILogger logger)
         {
             foreach (var (taskId, name, input) in open.Activities)
             {
-                await hub.Store.WorkItems.SendMessageAsync(await hub.Store.ToQueueTextAsync(new ActivityRequest(instanceId, state.ExecutionId, taskId, name, input)), null, TimeSpan.FromSeconds(-1), cancellationToken);
+                await hub.Store.WorkItems.SendMessageAsync(await hub.Store.ToQueueTextAsync(new ActivityRequest(instanceId, state.ExecutionId, taskId, name, input) { Version = state.Version }), null, TimeSpan.FromSeconds(-1), cancellationToken);
             }
         }
 

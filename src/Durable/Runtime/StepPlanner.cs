@@ -107,7 +107,7 @@ internal sealed class StepPlanner(OrchestratorRunner runner, ILogger logger)
         if (inbound.LastOrDefault() is ExecutionTerminatedEvent terminated)
         {
             plan.NewEvents.AddRange(inbound);
-            plan.Complete(OrchestrationRuntimeStatus.Terminated, DurableJson.Serialize(terminated.Reason), null, now);
+            plan.Complete(OrchestrationRuntimeStatus.Terminated, terminated.Output ?? DurableJson.Serialize(terminated.Reason), null, now);
         }
         else if (inbound.LastOrDefault() is MessagePoisonedEvent poisoned)
         {

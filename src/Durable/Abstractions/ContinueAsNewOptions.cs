@@ -1,0 +1,14 @@
+namespace Governance.Durable;
+
+/// <summary>How an instance continues as new (Microsoft.DurableTask shape).</summary>
+public class ContinueAsNewOptions
+{
+    /// <summary>The input of the next execution.</summary>
+    public object? NewInput { get; set; }
+
+    /// <summary>Carry external events that arrived but were not awaited into the next execution.</summary>
+    public bool PreserveUnprocessedEvents { get; set; } = true;
+
+    /// <summary>The orchestrator version the next execution runs as; null or empty keeps the current version.</summary>
+    public string? NewVersion { get; set; }
+}
