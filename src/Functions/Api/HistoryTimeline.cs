@@ -155,7 +155,7 @@ public static class HistoryTimeline
         return [.. utf8.GetPreamble(), .. utf8.GetBytes(sb.ToString())];
     }
 
-    private static string Cell(string? value)
+    internal static string Cell(string? value)
     {
         if (string.IsNullOrEmpty(value))
         {
