@@ -33,7 +33,8 @@ public static class AuditEndpoints
             .WithName("AuditTrail").WithSummary("An instance's audit trail (also after purge) / 审计记录")
             .Produces<AuditTrailResponse>().ProducesProblem(404);
 
-        api.MapGet("/{id}/verify", VerifyAsync).RequireAuthorization(Policies.Audit)
+        // Whether a trail holds up is shown to everyone reading the instance (the trail itself is for auditors).
+        api.MapGet("/{id}/verify", VerifyAsync).RequireAuthorization(Policies.Read)
             .WithName("AuditVerify").WithSummary("Recompute the chain and check it against the digests / 校验审计记录")
             .Produces<AuditVerification>().ProducesProblem(404);
 
@@ -82,10 +83,12 @@ public static class AuditEndpoints
             ? Results.Text(digest.Document, "application/json; charset=utf-8")
             : Problems.NotFound($"No digest '{digestId}'.", $"摘要“{digestId}”不存在。", "digestId");
 
-    private static async Task<IResult> ExportAsync(HttpContext context, AuditTrail trail, CancellationToken ct)
+    private static async Task<IResult> ExportAsync(HttpContext context, AuditTrail trail, Governance.Workflows.Catalog.IWorkflowCatalog catalog, CancellationToken ct)
     {
         var q = context.Request.Query;
         string? name = q["process"].FirstOrDefault() ?? q["name"].FirstOrDefault();
+        // A catalog name (community-project) stands for its orchestrator; an orchestrator name is taken as it is.
+        name = name is null ? null : catalog.Find(name)?.OrchestratorName ?? name;
         var tags = new Dictionary<string, string>();
         foreach (string key in new[] { "street", "community", "year" })
         {

@@ -187,6 +187,7 @@ public static class GovernanceApp
         app.MapWorkflowApi();
         app.MapManagementApi();
         app.MapAuditApi();
+        app.MapConsoleApi();
         app.MapConsole();
         return app;
     }
