@@ -22,8 +22,10 @@ public static class ConsoleEndpoints
 
     public static IEndpointRouteBuilder MapConsole(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/console", () => Results.Redirect("/console/", permanent: false)).AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/console/{**file}", (string? file) => Serve(string.IsNullOrEmpty(file) ? "index.html" : file)).AllowAnonymous().ExcludeFromDescription();
+        // One endpoint: routing treats /console and /console/ alike, so the redirect (for relative URLs) is decided on the raw path.
+        app.MapGet("/console/{**file}", (HttpContext context, string? file) =>
+                string.IsNullOrEmpty(file) && !(context.Request.Path.Value ?? "").EndsWith('/') ? Results.Redirect("/console/") : Serve(string.IsNullOrEmpty(file) ? "index.html" : file))
+            .AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 

@@ -17,7 +17,7 @@ const T = {
     auditOnly: '审计记录仅审计员与管理员可见。', loading: '加载中…', error: '出错了', role: '角色', open: '打开',
     instance: '流程实例', back: '返回检索', output: '结果', nothingOpen: '当前没有待办环节。', staffOnly: '提交需工作人员密钥。',
     Running: '进行中', Completed: '已完成', Failed: '失败', Terminated: '已终止', Suspended: '已暂停', Pending: '待启动', ContinuedAsNew: '已续期',
-    staff: '工作人员', auditor: '审计员', admin: '管理员', yes: '是', no: '否', jsonHint: 'JSON 格式',
+    round: '轮次', normal: '正常', staff: '工作人员', auditor: '审计员', admin: '管理员', yes: '是', no: '否', jsonHint: 'JSON 格式',
   },
   en: {
     title: 'Community governance console', skip: 'Skip to content', lang: '中文', signout: 'Sign out', signin: 'Sign in', key: 'Access key',
@@ -33,7 +33,7 @@ const T = {
     auditOnly: 'The audit trail is for auditors and admins.', loading: 'Loading…', error: 'Error', role: 'Role', open: 'Open',
     instance: 'Instance', back: 'Back to search', output: 'Result', nothingOpen: 'No open steps.', staffOnly: 'Submitting needs a staff key.',
     Running: 'Running', Completed: 'Completed', Failed: 'Failed', Terminated: 'Terminated', Suspended: 'Suspended', Pending: 'Pending', ContinuedAsNew: 'Continued',
-    staff: 'staff', auditor: 'auditor', admin: 'admin', yes: 'yes', no: 'no', jsonHint: 'JSON',
+    round: 'Round', normal: 'normal', staff: 'staff', auditor: 'auditor', admin: 'admin', yes: 'yes', no: 'no', jsonHint: 'JSON',
   },
 };
 const STATUSES = ['Running', 'Completed', 'Failed', 'Terminated', 'Suspended', 'Pending'];
@@ -49,7 +49,7 @@ function el(tag, attrs, ...children) {
     if (v === undefined || v === null || v === false) continue;
     if (k.startsWith('on')) e.addEventListener(k.slice(2), v); else if (k === 'text') e.textContent = v; else e.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return e;
 }
 
@@ -227,7 +227,7 @@ function stepsTable(steps, withInstance) {
       withInstance ? el('td', { 'data-label': t('instance') }, el('a', { class: 'instance-link', href: '#/instance/' + encodeURIComponent(s.instanceId), text: `${s.community || s.street || ''} ${s.instanceId}` })) : null,
       el('td', { 'data-label': t('step'), text: (zh() ? s.stepZh : s.stepEn) || s.eventName }),
       el('td', { 'data-label': t('due') }, dueText(s)),
-      el('td', { 'data-label': t('level'), class: s.escalationLevel > 0 ? 'warn' : null, text: `${s.escalationLevel ?? 0} ${s.escalationLevelName || ''}` })))));
+      el('td', { 'data-label': t('level'), class: s.escalationLevel > 0 ? 'warn' : null, text: s.escalationLevel > 0 ? `${s.escalationLevel} ${s.escalationLevelName || ''}` : t('normal') })))));
 }
 
 // ---- instance --------------------------------------------------------------------------------------------------
@@ -255,14 +255,12 @@ async function viewInstance(id) {
   const trail = el('section', { id: 'trail-section', 'aria-labelledby': 'h-trail' }, el('h3', { id: 'h-trail', text: t('trail') }));
   setView(`${processName(w) || detail.orchestratorName} · ${id}`, el('p', {}, el('a', { href: '#/search', text: t('back') })), summary, open, forms, timeline, figures, links, verify, trail);
 
-  json(`/api/workflows/${encodeURIComponent(id)}/history`).then(lines => {
-    document.getElementById('timeline').replaceChildren(...lines.map(l => el('li', {}, zh() ? l.line : l.lineEn)));
-  }).catch(e => { document.getElementById('timeline').replaceChildren(el('li', { class: 'bad', text: e.message })); });
+  refreshTimeline(id);
   json(`/api/console/instances/${encodeURIComponent(id)}/links`).then(l => {
     const item = x => el('li', {}, el('a', { class: 'instance-link', href: '#/instance/' + encodeURIComponent(x.instanceId), text: `${(zh() ? x.displayNameZh : x.displayNameEn) || x.orchestratorName} ${x.instanceId}` }));
-    links.append(l.parent ? el('p', {}, t('parent') + '：', el('a', { href: '#/instance/' + encodeURIComponent(l.parent.instanceId), text: l.parent.instanceId })) : null,
-      l.children.length ? [el('p', { text: t('children') }), el('ul', {}, l.children.map(item))] : null,
-      !l.parent && !l.children.length ? el('p', { class: 'muted', text: t('none') }) : null);
+    links.append(...[l.parent ? el('p', {}, t('parent') + '：', el('a', { class: 'instance-link', href: '#/instance/' + encodeURIComponent(l.parent.instanceId), text: l.parent.instanceId })) : null,
+      l.children.length ? el('p', { text: t('children') }) : null, l.children.length ? el('ul', {}, l.children.map(item)) : null,
+      !l.parent && !l.children.length ? el('p', { class: 'muted', text: t('none') }) : null].filter(Boolean));
   }).catch(() => {});
   runVerify(id);
   if (state.me.role === 'staff') trail.append(el('p', { class: 'muted', text: t('auditOnly') }));
@@ -270,6 +268,12 @@ async function viewInstance(id) {
     trail.append(el('p', {}, el('button', { type: 'button', id: 'verify-btn', class: 'secondary', onclick: () => runVerify(id), text: t('verifyNow') })));
     loadTrail(id, trail);
   }
+}
+
+function refreshTimeline(id) {
+  return json(`/api/workflows/${encodeURIComponent(id)}/history`).then(lines => {
+    document.getElementById('timeline')?.replaceChildren(...lines.map(l => el('li', {}, zh() ? l.line : l.lineEn)));
+  }).catch(e => { document.getElementById('timeline')?.replaceChildren(el('li', { class: 'bad', text: e.message })); });
 }
 
 async function runVerify(id) {
@@ -336,7 +340,8 @@ function stepForm(id, ev, step) {
       read = () => control.value.trim() === '' ? undefined : JSON.parse(control.value);
     }
     controls.push([name, read]);
-    fieldset.append(el('label', { for: fid, class: types[0] === 'boolean' ? 'check' : null }, types[0] === 'boolean' ? [control, name] : [name + (required.has(name) ? ' *' : ''), control]));
+    const caption = (prop.description ? `${prop.description} (${name})` : name) + (required.has(name) && types[0] !== 'boolean' ? ' *' : '');
+    fieldset.append(el('label', { for: fid, class: types[0] === 'boolean' ? 'check' : null }, types[0] === 'boolean' ? [control, caption] : [caption, control]));
   }
   const form = el('form', { class: 'step-form', 'data-event': ev.name, onsubmit: async e => {
     e.preventDefault();
@@ -345,6 +350,7 @@ function stepForm(id, ev, step) {
     const q = step.stepToken ? '?stepToken=' + encodeURIComponent(step.stepToken) : '';
     const r = await api(`/api/workflows/${encodeURIComponent(id)}/events/${encodeURIComponent(ev.name)}${q}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const answer = await r.json().catch(() => null);
+    refreshTimeline(id); // refusals are on the record too
     if (r.ok) {
       outcome.replaceChildren(el('p', { class: 'outcome ok', role: 'status' }, `${t('accepted')}：${(zh() ? answer?.summaryZh : answer?.summary) || ''}`));
     } else {
