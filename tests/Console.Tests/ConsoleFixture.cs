@@ -88,6 +88,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
         return wait.Until(condition);
     }
 
+    /// <summary>Waits (bounded) until the page shows a text (the condition answers null until then).</summary>
+    public string UntilText(Func<IWebDriver, string?> condition, string what, int seconds = 30) => Until(condition, what, seconds)!;
+
     public void SignIn(string secret)
     {
         Browser.Navigate().GoToUrl(new Uri(BaseAddress, "/console/"));

@@ -21,8 +21,8 @@ public sealed class ConsoleTests(ConsoleFixture f)
         B.FindElement(By.CssSelector("#f-process option[value='community-project']")).Click();
         B.FindElement(By.Id("search-submit")).Click();
         var link = f.Until(d => d.FindElements(By.CssSelector("#results a.instance-link")).FirstOrDefault(a => a.Text == id), "the instance in the results");
-        Assert.Contains("进行中", f.Until(d => d.FindElement(By.Id("counts")).Text is { Length: > 0 } t ? t : null, "counts per status"));
-        link.Click();
+        Assert.Contains("进行中", f.UntilText(d => d.FindElement(By.Id("counts")).Text is { Length: > 0 } t ? t : null, "counts per status"));
+        link!.Click();
         f.Until(d => d.FindElements(By.CssSelector("#timeline li")).Count > 1, "the timeline");
     }
 
@@ -33,7 +33,7 @@ public sealed class ConsoleTests(ConsoleFixture f)
         string id = await f.ProjectAtSupportPollAsync(community);
 
         f.SignIn(ConsoleFixture.StaffSecret);
-        Assert.Equal("待办", f.Until(d => d.FindElement(By.Id("view-title")).Text is "待办" ? "待办" : null, "the inbox"));
+        Assert.Equal("待办", f.UntilText(d => d.FindElement(By.Id("view-title")).Text is "待办" ? "待办" : null, "the inbox"));
         f.Until(d => d.FindElements(By.CssSelector("#inbox a.instance-link")).Any(a => a.Text.Contains(id)), "the instance in the inbox");
         OpenFromSearch(community, id);
 
@@ -43,14 +43,14 @@ public sealed class ConsoleTests(ConsoleFixture f)
         Assert.DoesNotContain(timeline, l => l.Contains("Task ") || l.Contains("任务完成"));
         Assert.Contains("群众评议(支持率)", Text("open-steps"));
         Assert.Contains("暂定", Text("open-steps")); // due dates in 2027 wait for the State Council's notice
-        Assert.Contains("记录完整", f.Until(d => d.FindElement(By.Id("verify")).Text is { } t && t.Contains("记录完整") ? t : null, "the audit verification"));
+        Assert.Contains("记录完整", f.UntilText(d => d.FindElement(By.Id("verify")).Text is { } t && t.Contains("记录完整") ? t : null, "the audit verification"));
 
         // A refusal: more supporters than respondents. The step stays open and the reason is shown in Chinese.
         var form = B.FindElement(By.CssSelector("form.step-form[data-event='SupportPollCompleted']"));
         form.FindElement(By.Id("in-SupportPollCompleted-respondents")).SendKeys("100");
         form.FindElement(By.Id("in-SupportPollCompleted-supporters")).SendKeys("120");
         form.FindElement(By.CssSelector("button.step-submit")).Click();
-        string refusal = f.Until(d => d.FindElement(By.Id("outcome-SupportPollCompleted")).Text is { Length: > 0 } t ? t : null, "the outcome");
+        string refusal = f.UntilText(d => d.FindElement(By.Id("outcome-SupportPollCompleted")).Text is { Length: > 0 } t ? t : null, "the outcome");
         Assert.StartsWith("被退回", refusal);
         Assert.Contains("超过受访人数", refusal);
         f.Until(d => d.FindElements(By.CssSelector("#timeline li")).Any(li => li.Text.Contains("提交被退回：录入群众评议结果")), "the refusal in the timeline");
@@ -60,7 +60,7 @@ public sealed class ConsoleTests(ConsoleFixture f)
         supporters.Clear();
         supporters.SendKeys("49");
         B.FindElement(By.CssSelector("form.step-form[data-event='SupportPollCompleted'] button.step-submit")).Click();
-        string accepted = f.Until(d => d.FindElement(By.Id("outcome-SupportPollCompleted")).Text is { } t && t.StartsWith("已受理") ? t : null, "the acceptance");
+        string accepted = f.UntilText(d => d.FindElement(By.Id("outcome-SupportPollCompleted")).Text is { } t && t.StartsWith("已受理") ? t : null, "the acceptance");
         Assert.Contains("支持率49.0%低于50%", accepted);
         Assert.DoesNotContain(B.FindElements(By.Id("trail")), _ => true); // the trail itself is for auditors
     }
@@ -76,7 +76,7 @@ public sealed class ConsoleTests(ConsoleFixture f)
         }
 
         f.SignIn(ConsoleFixture.AuditorSecret);
-        Assert.Equal("检索", f.Until(d => d.FindElement(By.Id("view-title")).Text is "检索" ? "检索" : null, "the search page"));
+        Assert.Equal("检索", f.UntilText(d => d.FindElement(By.Id("view-title")).Text is "检索" ? "检索" : null, "the search page"));
         OpenFromSearch(community, id);
         f.Until(d => d.FindElements(By.CssSelector("#trail tbody tr")).Count >= 4, "the audit trail");
         string trail = Text("trail");
@@ -92,13 +92,13 @@ public sealed class ConsoleTests(ConsoleFixture f)
         var history = new TableClient(f.ConnectionString, f.HubName + "History");
         await history.DeleteEntityAsync(id, "4|aud|r|000000000003", ETag.All);
         B.FindElement(By.Id("verify-btn")).Click();
-        string broken = f.Until(d => d.FindElement(By.Id("verify")).Text is { } t && t.Contains("发现问题") ? t : null, "the mismatch");
+        string broken = f.UntilText(d => d.FindElement(By.Id("verify")).Text is { } t && t.Contains("发现问题") ? t : null, "the mismatch");
         Assert.Contains("第 3 条", broken);
         Assert.Contains("missing", broken);
 
         B.FindElement(By.CssSelector("nav a[href='#/search']")).Click();
         f.Until(d => d.FindElement(By.Id("export-btn")), "the export button").Click();
-        Assert.Matches(@"已导出 \d+ 字节：audit-export-\d+\.zip", f.Until(d => d.FindElement(By.Id("export-status")).Text is { } t && t.StartsWith("已导出") ? t : null, "the export"));
+        Assert.Matches(@"已导出 \d+ 字节：audit-export-\d+\.zip", f.UntilText(d => d.FindElement(By.Id("export-status")).Text is { } t && t.StartsWith("已导出") ? t : null, "the export"));
     }
 
     [Fact]
@@ -111,13 +111,13 @@ public sealed class ConsoleTests(ConsoleFixture f)
         B.Navigate().Refresh();
         f.Until(d => d.FindElement(By.Id("key")), "the sign-in form").SendKeys("not-a-key-0123456789");
         B.FindElement(By.Id("signin-submit")).Click();
-        Assert.Equal("密钥无效或已停用。", f.Until(d => d.FindElement(By.Id("signin-message")).Text is { Length: > 0 } t ? t : null, "the refusal"));
+        Assert.Equal("密钥无效或已停用。", f.UntilText(d => d.FindElement(By.Id("signin-message")).Text is { Length: > 0 } t ? t : null, "the refusal"));
 
         f.SignIn(ConsoleFixture.StaffSecret);
         B.Navigate().GoToUrl(new Uri(f.BaseAddress, "/console/#/instance/" + id));
         f.Until(d => d.FindElements(By.CssSelector("#timeline li")).Count > 1, "the timeline");
         B.FindElement(By.Id("lang")).Click();
-        Assert.Equal("Community governance console", f.Until(d => d.FindElement(By.Id("app-title")).Text is "Community governance console" ? "Community governance console" : null, "English"));
+        Assert.Equal("Community governance console", f.UntilText(d => d.FindElement(By.Id("app-title")).Text is "Community governance console" ? "Community governance console" : null, "English"));
         f.Until(d => d.FindElements(By.CssSelector("#timeline li")).FirstOrDefault()?.Text.Contains("(China time)") == true, "the English timeline");
         Assert.Equal("en", B.FindElement(By.TagName("html")).GetAttribute("lang"));
         B.FindElement(By.Id("lang")).Click();

@@ -215,6 +215,42 @@ public sealed class AuditTrailTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task A_purge_after_the_configured_retention_deletes_the_trail_too()
+    {
+        var settings = ServiceHost.Settings(fixture.ConnectionString, "ret" + Guid.NewGuid().ToString("N")[..10]);
+        settings["governance:audit:retention"] = "00:00:00";
+        await using var host = await ServiceHost.StartWithWorkflowsAsync(settings);
+        var staff = host.Client("staff");
+        var admin = host.Client("admin");
+        string id = $"r-{Guid.NewGuid():N}";
+        using (var start = await staff.PostAsync($"/api/workflows/community-project?instanceId={id}",
+            Http.Json(new { street = "清源街道", community = "金华里社区", year = 2026, projectName = "过期项目", perProjectCap = 12000 })))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        }
+
+        await Http.WaitForStepAsync(staff, id, "NeedsSurveyCompleted");
+        using (var terminate = await admin.PostAsync($"/runtime/webhooks/durabletask/instances/{id}/terminate?reason=test", null))
+        {
+            Assert.True(terminate.IsSuccessStatusCode);
+        }
+
+        await Http.WaitForStatusAsync(staff, id, "Terminated");
+        using (var trail = await host.Client("auditor").GetAsync($"/api/audit/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, trail.StatusCode);
+        }
+
+        using (var purge = await admin.DeleteAsync($"/runtime/webhooks/durabletask/instances/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, purge.StatusCode);
+        }
+
+        using var gone = await host.Client("auditor").GetAsync($"/api/audit/{id}");
+        await gone.ProblemAsync(404);
+    }
+
+    [Fact]
     public async Task Export_zips_trails_as_json_lines_and_csv_with_digests_and_a_manifest_whose_hashes_match()
     {
         string community = "导出社区" + Guid.NewGuid().ToString("N")[..6];

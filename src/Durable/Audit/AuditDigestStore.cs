@@ -26,13 +26,15 @@ internal sealed class AuditDigestStore(TableClient digests)
     private const string DigestPartition = "!digest";
     private Task? created;
 
-    private Task EnsureCreatedAsync(CancellationToken cancellationToken) => created ??= digests.CreateIfNotExistsAsync(cancellationToken);
+    // Created once, never with a caller's token (a cancelled first request must not leave a failed task cached).
+    private Task EnsureCreatedAsync(CancellationToken cancellationToken) => (created ??= digests.CreateIfNotExistsAsync(CancellationToken.None)).WaitAsync(cancellationToken);
 
     public async Task<StoredAuditDigest> WriteAsync(DateTime now, IReadOnlyList<AuditDigestHead> heads, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken);
         var latest = (await ListAsync(cancellationToken)).LastOrDefault();
-        string id = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        // Millisecond ids: two digests never share a row (each names the previous one's hash).
+        string id = now.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
         var digest = new AuditDigest(id, now, AuditCanonicalForm.FormatChina(now), latest?.Sha256 ?? AuditRecord.GenesisHash,
             heads.OrderBy(h => h.InstanceId, StringComparer.Ordinal).ToList());
         string document = JsonSerializer.Serialize(digest, DurableJson.Options);
