@@ -70,6 +70,42 @@ public sealed class AuditTrailTests(AzuriteFixture azurite)
         Assert.True((await trail.VerifyAsync(id)).Intact);
     }
 
+    [Theory]
+    [InlineData(FaultPoint.BeforeCommit, 1)]
+    [InlineData(FaultPoint.AfterCommit, 1)]
+    [InlineData(FaultPoint.BeforeCommit, 6)]
+    public async Task A_crash_around_a_commit_leaves_each_record_exactly_once_because_records_are_part_of_the_commit(FaultPoint point, int occurrence)
+    {
+        string hub = TestHost.NewHubName();
+        var ledger = new EffectLedger();
+        var crash = new CrashAt(point, occurrence);
+        static void Faulty(DurableTaskRegistry r) => r.AddOrchestrator<FiveEffects>().AddActivity<RecordEffect>();
+        void Services(IServiceCollection s) => s.AddSingleton(ledger).AddAuditTrail(digests: false);
+        string id = "audit-crash-" + Guid.NewGuid().ToString("N")[..8];
+        crash.InstanceId = id;
+        await using (var first = await TestHost.StartAsync(azurite, Faulty, configure: o => { o.WorkerId = "host-a"; o.MessageVisibilityTimeout = TimeSpan.FromSeconds(5); o.FaultInjector = crash; }, services: Services, hubName: hub))
+        {
+            crash.Hub = first.Hub;
+            await first.Client.WithActor("li.street").ScheduleNewOrchestrationInstanceAsync(nameof(FiveEffects), null, new StartOrchestrationOptions(id));
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!crash.Crashed && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+
+            Assert.True(crash.Crashed, "the simulated crash point was reached");
+        }
+
+        await using var second = await TestHost.StartAsync(azurite, Faulty, configure: o => { o.WorkerId = "host-a"; o.MessageVisibilityTimeout = TimeSpan.FromSeconds(5); }, services: Services, hubName: hub);
+        await second.WaitForCompletionAsync(id, TimeSpan.FromSeconds(90));
+        var trail = second.Services.GetRequiredService<AuditTrail>();
+
+        var records = (await trail.ReadAsync(id))!;
+        Assert.Equal([AuditKinds.InstanceStarted, AuditKinds.InstanceCompleted], records.Select(r => r.Kind));
+        Assert.Equal("li.street", records[0].Actor);
+        Assert.True((await trail.VerifyAsync(id)).Intact);
+    }
+
     [Fact]
     public void The_daily_digest_falls_on_china_midnight()
     {
