@@ -24,7 +24,17 @@ public static class ConsoleEndpoints
     {
         // One endpoint: routing treats /console and /console/ alike, so the redirect (for relative URLs) is decided on the raw path.
         app.MapGet("/console/{**file}", (HttpContext context, string? file) =>
-                string.IsNullOrEmpty(file) && !(context.Request.Path.Value ?? "").EndsWith('/') ? Results.Redirect("/console/") : Serve(string.IsNullOrEmpty(file) ? "index.html" : file))
+            {
+                if (string.IsNullOrEmpty(file) && !(context.Request.Path.Value ?? "").EndsWith('/'))
+                {
+                    return Results.Redirect("/console/");
+                }
+
+                // Everything comes from this service: the policy makes that a promise the browser keeps.
+                context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+                return Serve(string.IsNullOrEmpty(file) ? "index.html" : file);
+            })
             .AllowAnonymous().ExcludeFromDescription();
         return app;
     }
