@@ -215,6 +215,30 @@ public sealed class AuditTrailTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task A_new_instance_under_a_purged_id_continues_the_same_trail_after_the_purge_record()
+    {
+        string id = await RunToCompletionAsync();
+        using (var purge = await fixture.Admin.DeleteAsync($"/runtime/webhooks/durabletask/instances/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, purge.StatusCode);
+        }
+
+        using (var again = await fixture.Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}",
+            Http.Json(new { title = "再次申请", street = "清源街道", community = "金华里社区", amount = 10 })))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        }
+
+        await Http.WaitForStepAsync(fixture.Staff, id, "submit");
+        var body = await (await fixture.Auditor.GetAsync($"/api/audit/{id}")).ReadJsonAsync();
+        var records = body["records"]!.AsArray();
+        Assert.Equal(["instance.purged", "instance.started"], records.Skip(5).Select(r => (string)r!["kind"]!).ToArray());
+        Assert.Equal("再次申请", (string?)records[6]!["figures"]!["input.title"]);
+        Assert.False((bool)body["head"]!["purged"]!);
+        Assert.True((bool)(await VerifyAsync(id))["intact"]!);
+    }
+
+    [Fact]
     public async Task A_purge_after_the_configured_retention_deletes_the_trail_too()
     {
         var settings = ServiceHost.Settings(fixture.ConnectionString, "ret" + Guid.NewGuid().ToString("N")[..10]);
