@@ -9,6 +9,16 @@ if ! node -e 'process.exit(require("./node_modules/azurite/package.json").versio
   npm ci --no-audit --no-fund || exit 1
 fi
 
+# The console's browser tests (tests/Console.Tests) drive Debian's chromium with its chromedriver and need CJK fonts
+# to render Chinese; install them when missing (skipped when present; sudo only when not root and available).
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  echo "Installing chromium, chromium-driver and fonts-noto-cjk (apt-get) for the browser tests..."
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null \
+    || echo "Could not install the browser (apt-get failed): the console's browser tests will fail." >&2
+fi
+
 RESULTS="$PWD/TestResults"
 rm -rf "$RESULTS"
 dotnet test Governance.sln --results-directory "$RESULTS" --logger "trx" --logger "console;verbosity=minimal" "$@"

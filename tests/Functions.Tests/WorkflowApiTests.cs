@@ -241,7 +241,7 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         string text = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3);
         string[] lines = text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("time_utc,event,what,内容,by,detail", lines[0]);
+        Assert.Equal("time_china,time_utc,event,what,内容,by,detail", lines[0]);
         Assert.Contains(lines, l => l.Contains("启动流程：测试审批流程") && l.Contains("staff-key"));
         Assert.Contains(lines, l => l.Contains("提交步骤：提交材料") && l.Contains("李书记") && l.Contains("\"\""));
 

@@ -400,10 +400,15 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
             return new PurgeResult(0);
         }
 
+        // The audit trail outlives the purge (Audit/AuditTrail), which it records.
+        bool keepTrail = await Audit.AuditTrail.RecordPurgeAsync(hub, instanceId, actor, cancellation);
         var keys = new List<string>();
         await foreach (var row in Store.History.QueryAsync<TableEntity>(e => e.PartitionKey == instanceId, select: ["RowKey"], cancellationToken: cancellation))
         {
-            keys.Add(row.RowKey);
+            if (!keepTrail || !Audit.AuditTrail.IsTrailRow(row.RowKey))
+            {
+                keys.Add(row.RowKey);
+            }
         }
 
         await Store.DeleteRowsAsync(instanceId, keys, cancellation);

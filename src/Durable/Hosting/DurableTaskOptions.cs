@@ -71,6 +71,12 @@ public sealed class DurableTaskOptions
     /// <summary>Adjusts the Azure SDK client options of every storage client (e.g. to add a pipeline policy that counts requests).</summary>
     public Action<Azure.Core.ClientOptions>? ConfigureStorageClientOptions { get; set; }
 
+    /// <summary>
+    /// How long an instance's audit trail outlives a purge of the instance, counted from its last record; null (the
+    /// default) keeps trails for ever. A purge within the period keeps the trail and records the purge in it.
+    /// </summary>
+    public TimeSpan? AuditRetention { get; set; }
+
     /// <summary>Test hook: called at each point of the commit protocol; throwing simulates a crash there.</summary>
     public IDurableFaultInjector? FaultInjector { get; set; }
 }

@@ -241,6 +241,9 @@ internal sealed class TaskHubStore
             outcomes.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
         }
 
+        // The step's audit records (Audit/AuditLedger) are part of its commit, never written "later".
+        outcomes.AddRange(await Audit.AuditLedger.ActionsForStepAsync(History, commit.State, commit.NewEvents, cancellationToken));
+
         // Entity-group transactions hold at most 100 operations and 4 MiB; keep the last batch for the state row.
         int batchLimit = 99 - outcomes.Count;
         int index = 0;

@@ -8,12 +8,115 @@ using Governance.Workflows.Common;
 namespace Governance.Functions.Api;
 
 /// <summary>One line of the readable timeline auditors read: what happened, when, by whom.</summary>
-public sealed record TimelineEntry(DateTime Timestamp, string EventType, string What, string WhatZh, string By, string? Detail);
+public sealed record TimelineEntry(DateTime Timestamp, string EventType, string What, string WhatZh, string By, string? Detail)
+{
+    /// <summary>China time (UTC+8), minutes: "2026-03-02 10:15".</summary>
+    public string? TimeChina { get; init; }
+
+    /// <summary>Who, as staff read it: the instance's community or street with the key name, e.g. "金华里社区(dev-staff)"; "系统" for the process itself.</summary>
+    public string? ByZh { get; init; }
+
+    /// <summary>The whole line in Chinese: time, who, what, key figures.</summary>
+    public string? Line { get; init; }
+
+    /// <summary>The whole line in English.</summary>
+    public string? LineEn { get; init; }
+
+    /// <summary>The submission's key figures (its numbers, yes/no answers and short texts), for steps people submitted.</summary>
+    public IReadOnlyDictionary<string, string>? Figures { get; init; }
+
+    /// <summary>True for the runtime's bookkeeping (activity results, timers, messages), shown only with ?detail=all.</summary>
+    public bool Bookkeeping { get; init; }
+}
 
 public static class HistoryTimeline
 {
     public const string System = "system";
 
+    /// <summary>
+    /// The readable timeline: one line per thing a person cares about (starts, submissions accepted or refused, due
+    /// dates, reminders and escalations, publicity notices, endings), in Chinese and English with China time, who, and
+    /// the key figures. The runtime's bookkeeping is left out unless <paramref name="includeBookkeeping"/> (it stays
+    /// in the raw Durable Functions history).
+    /// </summary>
+    public static IReadOnlyList<TimelineEntry> Build(IEnumerable<HistoryEvent> history, WorkflowDefinition? definition, bool includeBookkeeping)
+    {
+        var events = history.ToList();
+        var tags = events.OfType<ExecutionStartedEvent>().FirstOrDefault()?.Tags;
+        string? organisation = tags?.GetValueOrDefault("community") ?? tags?.GetValueOrDefault("street");
+        return Build(events, definition)
+            .Where(e => includeBookkeeping || !IsBookkeeping(e))
+            .Select(e => Readable(e, organisation))
+            .ToList();
+    }
+
+    private static bool IsBookkeeping(TimelineEntry e)
+        => e.EventType is nameof(TimerCreatedEvent) or nameof(TimerFiredEvent) or nameof(EventSentEvent)
+            || (e.EventType == nameof(TaskCompletedEvent) && !e.What.StartsWith("Due date set", StringComparison.Ordinal));
+
+    private static TimelineEntry Readable(TimelineEntry e, string? organisation)
+    {
+        bool system = e.By == System;
+        string byZh = system ? "系统" : organisation is null ? e.By : $"{organisation}({e.By})";
+        string byEn = system ? "system" : organisation is null ? e.By : $"{organisation} ({e.By})";
+        string time = DateTime.SpecifyKind(e.Timestamp, DateTimeKind.Utc).AddHours(8).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        var figures = e.EventType.StartsWith("Submission", StringComparison.Ordinal) ? FiguresOf(e.Detail) : null;
+        // The line shows the numbers and yes/no answers; texts stay in Figures (the summary already says what they mean).
+        var shown = figures?.Where(f => f.Value is "true" or "false" || decimal.TryParse(f.Value, NumberStyles.Number, CultureInfo.InvariantCulture, out _)).ToList();
+        string figuresText = shown is { Count: > 0 } ? " [" + string.Join(", ", shown.Select(f => $"{f.Key} {f.Value}")) + "]" : string.Empty;
+        return e with
+        {
+            TimeChina = time,
+            ByZh = byZh,
+            Line = $"{time} {byZh} {e.WhatZh}{figuresText}",
+            LineEn = $"{time} (China time) {byEn}: {e.What}{figuresText}",
+            Figures = figures,
+            Bookkeeping = IsBookkeeping(e),
+        };
+    }
+
+    /// <summary>Numbers, yes/no answers and short texts of a submitted payload (top level), in payload order.</summary>
+    private static Dictionary<string, string>? FiguresOf(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var figures = new Dictionary<string, string>();
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                string? value = p.Value.ValueKind switch
+                {
+                    JsonValueKind.Number => p.Value.GetRawText(),
+                    JsonValueKind.True => "true",
+                    JsonValueKind.False => "false",
+                    JsonValueKind.String when p.Value.GetString()!.Length <= 40 => p.Value.GetString(),
+                    _ => null,
+                };
+                if (value is not null && figures.Count < 12)
+                {
+                    figures[p.Name] = value;
+                }
+            }
+
+            return figures;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every history event that has a line, bookkeeping included, without China time or who (see the overload).</summary>
     public static IReadOnlyList<TimelineEntry> Build(IEnumerable<HistoryEvent> history, WorkflowDefinition? definition)
     {
         var list = new List<TimelineEntry>();
@@ -76,10 +179,13 @@ public static class HistoryTimeline
         }
     }
 
-    /// <summary>"Due date moved from … to … after the 2027 holiday notice", from the notice the step recorded.</summary>
+    /// <summary>
+    /// A notice the step recorded, as a line: "Due date moved from … to … after the 2027 holiday notice", reminders,
+    /// escalations (with the level reached), publicity and objections.
+    /// </summary>
     private static TimelineEntry? Replanned(TaskScheduledEvent t, string by)
     {
-        if (t.Name != nameof(RecordNotificationActivity) || t.Input is null || !t.Input.Contains(NotificationKinds.DueDateReplanned, StringComparison.Ordinal))
+        if (t.Name != nameof(RecordNotificationActivity) || t.Input is null)
         {
             return null;
         }
@@ -87,9 +193,16 @@ public static class HistoryTimeline
         try
         {
             var notice = JsonSerializer.Deserialize<Notification>(t.Input, DurableJson.Options);
-            return notice?.Kind == NotificationKinds.DueDateReplanned
-                ? new(t.Timestamp, t.EventType, notice.MessageEn, notice.MessageZh, by, null)
-                : null;
+            return notice?.Kind switch
+            {
+                null => null,
+                NotificationKinds.DueDateReplanned => new(t.Timestamp, t.EventType, notice.MessageEn, notice.MessageZh, by, null),
+                NotificationKinds.Escalation => new(t.Timestamp, "Escalation",
+                    $"Escalated to {notice.Recipient} (level {notice.EscalationLevel}): {notice.MessageEn}",
+                    $"督办升级至{notice.EscalationLevelName}（{notice.Recipient}）：{notice.MessageZh}", by, null),
+                NotificationKinds.Reminder => new(t.Timestamp, "Reminder", $"Reminder to {notice.Recipient}: {notice.MessageEn}", $"提醒{notice.Recipient}：{notice.MessageZh}", by, null),
+                _ => new(t.Timestamp, "Notice", notice.MessageEn, notice.MessageZh, by, null),
+            };
         }
         catch (JsonException)
         {
@@ -140,14 +253,15 @@ public static class HistoryTimeline
     public static byte[] ToCsv(IEnumerable<TimelineEntry> timeline)
     {
         var sb = new StringBuilder();
-        sb.Append("time_utc,event,what,内容,by,detail\r\n");
+        sb.Append("time_china,time_utc,event,what,内容,by,detail\r\n");
         foreach (var e in timeline)
         {
-            sb.Append(Cell(e.Timestamp.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))).Append(',')
+            sb.Append(Cell(e.TimeChina)).Append(',')
+              .Append(Cell(e.Timestamp.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))).Append(',')
               .Append(Cell(e.EventType)).Append(',')
               .Append(Cell(e.What)).Append(',')
               .Append(Cell(e.WhatZh)).Append(',')
-              .Append(Cell(e.By)).Append(',')
+              .Append(Cell(e.ByZh ?? e.By)).Append(',')
               .Append(Cell(e.Detail)).Append("\r\n");
         }
 
@@ -155,7 +269,7 @@ public static class HistoryTimeline
         return [.. utf8.GetPreamble(), .. utf8.GetBytes(sb.ToString())];
     }
 
-    private static string Cell(string? value)
+    internal static string Cell(string? value)
     {
         if (string.IsNullOrEmpty(value))
         {

@@ -508,7 +508,8 @@ public static class WorkflowEndpoints
             }
         }
 
-        var timeline = HistoryTimeline.Build(events, definition);
+        bool all = context.Request.Query["detail"].FirstOrDefault() == "all";
+        var timeline = HistoryTimeline.Build(events, definition, includeBookkeeping: all);
         if (format == "csv")
         {
             return Results.File(HistoryTimeline.ToCsv(timeline), "text/csv; charset=utf-8", $"{SafeFileName(id)}-history.csv");

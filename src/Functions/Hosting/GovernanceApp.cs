@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Governance.Durable;
+using Governance.Durable.Audit;
 using Governance.Functions.Api;
 using Governance.Functions.Security;
+using Governance.Functions.WebConsole;
 using Governance.Workflows.Catalog;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -112,6 +114,10 @@ public static class GovernanceApp
             durable.AddTasks(appOptions.Tasks);
         }
 
+        // Audit trails (written by the runtime in each step's commit), their daily digest (not in demo mode) and retention on purge.
+        services.AddAuditTrail(digests: !appOptions.Demo, o => o.DigestInterval = builder.Configuration.GetValue("governance:audit:digestInterval", TimeSpan.FromDays(1)));
+        services.AddOptions<DurableTaskOptions>().Configure(o => o.AuditRetention = builder.Configuration.GetValue<TimeSpan?>("governance:audit:retention"));
+
         services.TryAddSingleton<IWorkflowCatalog>(new EmptyCatalog());
         OutboxNotificationFeed.Register(services);
 
@@ -154,6 +160,7 @@ public static class GovernanceApp
             .AddPolicy(Policies.Read, p => p.RequireAuthenticatedUser().RequireRole(Roles.Staff, Roles.Auditor, Roles.Admin))
             .AddPolicy(Policies.Write, p => p.RequireAuthenticatedUser().RequireRole(Roles.Staff, Roles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Audit, p => p.RequireAuthenticatedUser().RequireRole(Roles.Auditor, Roles.Admin))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(Roles.All).Build());
         services.AddSingleton<ContinuationTokens>();
         services.AddOpenApi(o => o.AddDocumentTransformer<KeySecurityTransformer>().AddOperationTransformer<OpenApiCatalogSchemas>());
@@ -180,6 +187,9 @@ public static class GovernanceApp
         app.MapWorkflowApi();
         app.MapIncubatorApi();
         app.MapManagementApi();
+        app.MapAuditApi();
+        app.MapConsoleApi();
+        app.MapConsole();
         return app;
     }
 

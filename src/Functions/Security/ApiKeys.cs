@@ -28,6 +28,9 @@ public static class Policies
 
     /// <summary>Terminate, suspend, resume, purge: admin.</summary>
     public const string Admin = "admin";
+
+    /// <summary>Audit trails, their verification, digests and exports: auditor, admin.</summary>
+    public const string Audit = "audit";
 }
 
 /// <summary>Config <c>Auth:Keys:{i}:Name/Role/Secret|SecretSha256</c>.</summary>

@@ -1,0 +1,186 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Governance.Functions.Hosting;
+using Governance.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
+
+namespace Governance.Console.Tests;
+
+/// <summary>
+/// Azurite, the service with the real governance processes, and one headless Debian chromium (driven by the
+/// chromedriver of the same package, so their versions match; nothing is downloaded). ./test.sh installs them.
+/// </summary>
+public sealed class ConsoleFixture : IAsyncLifetime
+{
+    public const string StaffSecret = "console-staff-secret-0123";
+    public const string AuditorSecret = "console-auditor-secret-0123";
+
+    private Azurite? azurite;
+    private WebApplication? app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+    public string ConnectionString => azurite!.ConnectionString;
+    public string HubName { get; } = "con" + Guid.NewGuid().ToString("N")[..10];
+    public ChromeDriver Browser { get; private set; } = null!;
+    public HttpClient Staff { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        azurite = await Azurite.StartAsync();
+        app = GovernanceApp.Build([], new GovernanceAppOptions
+        {
+            UseLocalSettings = false,
+            Configure = b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["urls"] = "http://127.0.0.1:0",
+                ["AzureWebJobsStorage"] = azurite.ConnectionString,
+                ["extensions:durableTask:hubName"] = HubName,
+                ["extensions:durableTask:storageProvider:partitionCount"] = "2",
+                ["extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:00.100",
+                ["Auth:Keys:0:Name"] = "staff-key",
+                ["Auth:Keys:0:Role"] = "staff",
+                ["Auth:Keys:0:Secret"] = StaffSecret,
+                ["Auth:Keys:1:Name"] = "auditor-key",
+                ["Auth:Keys:1:Role"] = "auditor",
+                ["Auth:Keys:1:SecretSha256"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(AuditorSecret))),
+                ["Logging:LogLevel:Default"] = "Warning",
+            }),
+        });
+        await app.StartAsync();
+        BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        Staff = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Staff.DefaultRequestHeaders.Add("x-functions-key", StaffSecret);
+        Browser = StartBrowser();
+    }
+
+    private static ChromeDriver StartBrowser()
+    {
+        string chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+        string driver = Environment.GetEnvironmentVariable("CHROMEDRIVER_PATH") ?? "/usr/bin/chromedriver";
+        if (!File.Exists(chromium) || !File.Exists(driver))
+        {
+            throw new InvalidOperationException(
+                $"The browser tests need Debian's chromium ({chromium}) and chromium-driver ({driver}); ./test.sh installs them with apt-get.");
+        }
+
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(driver)!, Path.GetFileName(driver));
+        service.SuppressInitialDiagnosticInformation = true;
+        service.HideCommandPromptWindow = true;
+        var options = new ChromeOptions { BinaryLocation = chromium };
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1800", "--lang=zh-CN", "--force-device-scale-factor=1");
+        return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Waits (bounded) for a condition in the page, as a person would wait for it to show.</summary>
+    public T Until<T>(Func<IWebDriver, T> condition, string what, int seconds = 30)
+    {
+        var wait = new WebDriverWait(Browser, TimeSpan.FromSeconds(seconds)) { Message = "waiting for " + what };
+        wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
+        return wait.Until(condition);
+    }
+
+    /// <summary>Waits (bounded) until the page shows a text (the condition answers null until then).</summary>
+    public string UntilText(Func<IWebDriver, string?> condition, string what, int seconds = 30) => Until(condition, what, seconds)!;
+
+    public void SignIn(string secret)
+    {
+        Browser.Navigate().GoToUrl(new Uri(BaseAddress, "/console/"));
+        ((IJavaScriptExecutor)Browser).ExecuteScript("sessionStorage.clear();");
+        Browser.Navigate().GoToUrl(new Uri(BaseAddress, "/console/#/signin"));
+        Browser.Navigate().Refresh();
+        var key = Until(d => d.FindElement(By.Id("key")), "the sign-in form");
+        key.SendKeys(secret);
+        Browser.FindElement(By.Id("signin-submit")).Click();
+        Until(d => d.FindElement(By.Id("who")).Text.Length > 0, "signed in");
+    }
+
+    /// <summary>A community project started over HTTP and brought to its support poll (survey and application accepted).</summary>
+    public async Task<string> ProjectAtSupportPollAsync(string community)
+    {
+        string id = $"c-{Guid.NewGuid():N}"[..20];
+        using (var start = await Staff.PostAsync($"/api/workflows/community-project?instanceId={id}",
+            JsonContent.Create(new { street = "清源街道", community, year = 2026, projectName = "新居民之家", perProjectCap = 12000 })))
+        {
+            start.EnsureSuccessStatusCode();
+        }
+
+        await SubmitAsync(id, "NeedsSurveyCompleted", new { summary = "外来新居民需要儿童看护", respondentCount = 240, methods = new[] { "Questionnaire" } });
+        await SubmitAsync(id, "ApplicationSubmitted", new
+        {
+            community, projectName = "新居民之家", purpose = "融入社区", plan = "每周活动", indicators = new[] { "服务200人次" },
+            implementingTeam = "居委会", budgetLines = new[] { new { item = "物资", amount = 10000 } }, durationMonths = 6,
+        });
+        await WaitForStepAsync(id, "SupportPollCompleted");
+        return id;
+    }
+
+    public async Task<HttpResponseMessage> SubmitAsync(string id, string step, object payload)
+    {
+        await WaitForStepAsync(id, step);
+        var response = await Staff.PostAsync($"/api/workflows/{id}/events/{step}", JsonContent.Create(payload));
+        return response;
+    }
+
+    public async Task WaitForStepAsync(string id, string step)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var r = await Staff.GetAsync($"/api/workflows/{id}");
+            var body = r.IsSuccessStatusCode ? JsonNode.Parse(await r.Content.ReadAsStringAsync()) : null;
+            if (body?["waitingFor"]?.AsArray().Any(w => (string?)w!["eventName"] == step) == true)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{id} never waited for {step}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Saves a screenshot of the page; into CONSOLE_SCREENSHOT_DIR when set (the README's images come from there), else beside the test binaries.</summary>
+    public string Screenshot(string name)
+    {
+        string dir = Environment.GetEnvironmentVariable("CONSOLE_SCREENSHOT_DIR") is { Length: > 0 } d ? Path.GetFullPath(d) : AppContext.BaseDirectory;
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, name);
+        Browser.GetScreenshot().SaveAsFile(path);
+        return path;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Browser?.Quit();
+        Browser?.Dispose();
+        Staff?.Dispose();
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        if (azurite is not null)
+        {
+            await azurite.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ConsoleCollection : ICollectionFixture<ConsoleFixture>
+{
+    public const string Name = "console";
+}

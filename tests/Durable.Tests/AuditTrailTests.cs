@@ -1,0 +1,154 @@
+using Governance.Durable.Audit;
+using Governance.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Governance.Durable.Tests;
+
+/// <summary>The runtime's audit trail: records come with the step's commit, stay within one transaction, digests on the clock.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AuditTrailTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 2, 1, 0, 0, TimeSpan.Zero); // 09:00 China time
+
+    private static void Tasks(DurableTaskRegistry r) => r
+        .AddOrchestrator<HelloCities>().AddOrchestrator<WaitForTwoEvents>().AddOrchestrator<Parent>().AddOrchestrator<Child>()
+        .AddActivity<SayHello>();
+
+    private Task<TestHost> StartAsync(TimeProvider? clock = null, bool digests = false)
+        => TestHost.StartAsync(azurite, Tasks, clock, services: s => s.AddAuditTrail(digests));
+
+    [Fact]
+    public async Task Bookkeeping_leaves_no_record_and_a_linked_child_is_named()
+    {
+        await using var host = await StartAsync();
+        string id = await host.Client.WithActor("li.street").ScheduleNewOrchestrationInstanceAsync(nameof(Parent), "x");
+        await host.WaitForCompletionAsync(id);
+        var trail = host.Services.GetRequiredService<AuditTrail>();
+
+        var records = (await trail.ReadAsync(id))!;
+
+        Assert.Equal([AuditKinds.InstanceStarted, AuditKinds.InstanceLinked, AuditKinds.InstanceCompleted], records.Select(r => r.Kind));
+        Assert.Equal("li.street", records[0].Actor);
+        Assert.Equal(AuditRecord.SystemActor, records[2].Actor);
+        string child = records[1].Figures["childInstanceId"];
+        Assert.Equal(AuditKinds.InstanceStarted, (await trail.ReadAsync(child))![0].Kind);
+        Assert.Equal(id, (await trail.ReadAsync(child))![0].Figures["parentInstanceId"]);
+        Assert.True((await trail.VerifyAsync(id)).Intact);
+    }
+
+    [Fact]
+    public void A_step_with_more_events_than_its_record_budget_folds_the_rest_into_one_record()
+    {
+        var events = Enumerable.Range(0, 120).Select(i => (HistoryEvent)new EventRaisedEvent("Noise", i.ToString()) { Actor = "noise", Timestamp = Start.UtcDateTime }).ToList();
+
+        var drafts = AuditRecordBuilder.DraftsFor("e1", events);
+
+        Assert.Equal(AuditRecordBuilder.MaxRecordsPerStep, drafts.Count);
+        Assert.Equal(AuditKinds.Folded, drafts[^1].Kind);
+        Assert.Equal("91", drafts[^1].Figures["kind." + AuditKinds.EventRaised]);
+    }
+
+    [Fact]
+    public async Task Many_events_at_once_are_all_on_the_trail_and_the_commit_fits_its_transaction()
+    {
+        await using var host = await StartAsync();
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(WaitForTwoEvents));
+        await host.WaitUntilAsync(id, m => m.WaitingForEvents.Contains("First"));
+        await Task.WhenAll(Enumerable.Range(0, 120).Select(i => host.Client.WithActor("noise").RaiseEventAsync(id, "Noise", i)));
+        await host.Client.RaiseEventAsync(id, "First", "1");
+        await host.Client.RaiseEventAsync(id, "Second", "2");
+        await host.WaitForCompletionAsync(id);
+        var trail = host.Services.GetRequiredService<AuditTrail>();
+
+        var records = (await trail.ReadAsync(id))!;
+        int raised = records.Count(r => r.Kind == AuditKinds.EventRaised)
+            + records.Where(r => r.Kind == AuditKinds.Folded).Sum(r => int.Parse(r.Figures.GetValueOrDefault("kind." + AuditKinds.EventRaised, "0")));
+        var history = await host.Client.GetInstanceHistoryAsync(id);
+        Assert.Equal(122, history.OfType<EventRaisedEvent>().Count());
+        Assert.Equal(122, raised);
+        Assert.True((await trail.VerifyAsync(id)).Intact);
+    }
+
+    [Theory]
+    [InlineData(FaultPoint.BeforeCommit, 1)]
+    [InlineData(FaultPoint.AfterCommit, 1)]
+    [InlineData(FaultPoint.BeforeCommit, 6)]
+    public async Task A_crash_around_a_commit_leaves_each_record_exactly_once_because_records_are_part_of_the_commit(FaultPoint point, int occurrence)
+    {
+        string hub = TestHost.NewHubName();
+        var ledger = new EffectLedger();
+        var crash = new CrashAt(point, occurrence);
+        static void Faulty(DurableTaskRegistry r) => r.AddOrchestrator<FiveEffects>().AddActivity<RecordEffect>();
+        void Services(IServiceCollection s) => s.AddSingleton(ledger).AddAuditTrail(digests: false);
+        string id = "audit-crash-" + Guid.NewGuid().ToString("N")[..8];
+        crash.InstanceId = id;
+        await using (var first = await TestHost.StartAsync(azurite, Faulty, configure: o => { o.WorkerId = "host-a"; o.MessageVisibilityTimeout = TimeSpan.FromSeconds(5); o.FaultInjector = crash; }, services: Services, hubName: hub))
+        {
+            crash.Hub = first.Hub;
+            await first.Client.WithActor("li.street").ScheduleNewOrchestrationInstanceAsync(nameof(FiveEffects), null, new StartOrchestrationOptions(id));
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!crash.Crashed && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+
+            Assert.True(crash.Crashed, "the simulated crash point was reached");
+        }
+
+        await using var second = await TestHost.StartAsync(azurite, Faulty, configure: o => { o.WorkerId = "host-a"; o.MessageVisibilityTimeout = TimeSpan.FromSeconds(5); }, services: Services, hubName: hub);
+        await second.WaitForCompletionAsync(id, TimeSpan.FromSeconds(90));
+        var trail = second.Services.GetRequiredService<AuditTrail>();
+
+        var records = (await trail.ReadAsync(id))!;
+        Assert.Equal([AuditKinds.InstanceStarted, AuditKinds.InstanceCompleted], records.Select(r => r.Kind));
+        Assert.Equal("li.street", records[0].Actor);
+        Assert.True((await trail.VerifyAsync(id)).Intact);
+    }
+
+    [Fact]
+    public void The_daily_digest_falls_on_china_midnight()
+    {
+        Assert.Equal(new DateTimeOffset(2026, 3, 2, 16, 0, 0, TimeSpan.Zero), AuditDigestService.NextDue(Start, TimeSpan.FromDays(1)));
+        Assert.Equal(new DateTimeOffset(2026, 3, 3, 16, 0, 0, TimeSpan.Zero), AuditDigestService.NextDue(new DateTimeOffset(2026, 3, 2, 16, 0, 0, TimeSpan.Zero), TimeSpan.FromDays(1)));
+    }
+
+    [Fact]
+    public async Task Digests_are_written_on_the_injected_clock_over_every_head_and_chained()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var host = await StartAsync(clock, digests: true);
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloCities));
+        await host.WaitForCompletionAsync(id);
+        var trail = host.Services.GetRequiredService<AuditTrail>();
+        Assert.Empty(await trail.ListDigestsAsync());
+
+        clock.Advance(TimeSpan.FromHours(15) - TimeSpan.FromSeconds(1)); // 23:59:59 China time
+        Assert.Empty(await trail.ListDigestsAsync());
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var first = await EventuallyAsync(trail, 1);
+        Assert.Contains(id, first[0].Document);
+        Assert.Equal(1, first[0].HeadCount);
+
+        clock.Advance(TimeSpan.FromDays(1));
+        var both = await EventuallyAsync(trail, 2);
+        Assert.Contains(first[0].Sha256, both[1].Document);
+        Assert.Equal(AuditCanonicalForm.Sha256Hex(both[1].Document), both[1].Sha256);
+    }
+
+    private static async Task<IReadOnlyList<StoredAuditDigest>> EventuallyAsync(AuditTrail trail, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var list = await trail.ListDigestsAsync();
+            if (list.Count >= count || DateTime.UtcNow > deadline)
+            {
+                Assert.Equal(count, list.Count);
+                return list;
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}
