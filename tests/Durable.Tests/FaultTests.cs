@@ -69,6 +69,7 @@ public sealed class FaultTests(AzuriteFixture azurite)
         { FaultPoint.BeforeCommit, 3 },
         { FaultPoint.AfterCommit, 1 },
         { FaultPoint.AfterCommit, 4 },
+        { FaultPoint.AfterCommit, 6 }, // the completing step: committed, not yet projected
         { FaultPoint.AfterDispatch, 2 },
         { FaultPoint.AfterActivity, 3 },
     };

@@ -32,6 +32,12 @@ internal sealed class InstanceSession(string instanceId, int partition)
     public HashSet<string> SeenMessageIds { get; set; } = new(StringComparer.Ordinal);
     public OrchestrationExecutor? Executor { get; set; }
 
+    /// <summary>
+    /// False from a load from storage until the view (Instances row) is written: a host may have died between a
+    /// step's commit and its view, so the first step after a load rewrites the view even when nothing changes.
+    /// </summary>
+    public bool ViewConfirmed { get; set; }
+
     /// <summary>Outbox rows loaded from storage that must be dispatched again (a previous owner may not have).</summary>
     public List<OutboxEntry> Undispatched { get; set; } = [];
 

@@ -37,6 +37,13 @@ internal sealed class OrchestrationStepRunner(
             // Nothing to record (duplicates, or messages for an instance that does not exist): still redispatch what a crash left behind.
             await dispatcher.DispatchAsync(session, session.Undispatched, token);
             session.Undispatched = [];
+            if (!session.ViewConfirmed && session.State is { IsAwaitingStart: false } loadedState)
+            {
+                // A redelivered trigger of a step committed just before a crash: its view may never have been written.
+                session.ViewConfirmed = true;
+                await projections.RepairAsync(loadedState, token);
+            }
+
             return;
         }
 
@@ -98,6 +105,7 @@ internal sealed class OrchestrationStepRunner(
         session.History = loaded?.History ?? [];
         session.Undispatched = loaded?.Outbox ?? [];
         session.Executor = null;
+        session.ViewConfirmed = false;
         session.SeenMessageIds = new HashSet<string>(session.History.Select(e => e.MessageId).OfType<string>(), StringComparer.Ordinal);
         if (loaded?.State.RecentMessageIds is { } recent)
         {
@@ -150,10 +158,11 @@ internal sealed class OrchestrationStepRunner(
             busy = session.ActivitiesInFlight > 0 || session.Inbox.Count > 0;
         }
 
-        bool project = plan.ProjectionChanged
+        bool project = !session.ViewConfirmed || plan.ProjectionChanged
             && (!busy || plan.State.IsTerminal || previous is null || ProjectionWriter.ChangesProjection(previous, plan.State));
         if (project)
         {
+            session.ViewConfirmed = true;
             projections.Enqueue(session, plan.State, token);
         }
 

@@ -16,6 +16,31 @@ internal sealed class ProjectionWriter(TaskHubStore store, ILogger logger)
         => store.Instances.UpsertEntityAsync(InstanceEntity.From(state), TableUpdateMode.Replace, token);
 
     /// <summary>
+    /// Rewrites the view of a state loaded from storage when it may lag behind (a host died between a step's commit and
+    /// its view). The view is left alone when it already names another execution: a finished instance started again
+    /// by a client, whose new start is still on its way.
+    /// </summary>
+    public async Task RepairAsync(InstanceState state, CancellationToken token)
+    {
+        var row = await store.Instances.GetEntityIfExistsAsync<TableEntity>(state.InstanceId, string.Empty, ["ExecutionId"], token);
+        try
+        {
+            if (!row.HasValue)
+            {
+                await store.Instances.AddEntityAsync(InstanceEntity.From(state), token);
+            }
+            else if (row.Value!.GetString("ExecutionId") == state.ExecutionId)
+            {
+                await store.Instances.UpdateEntityAsync(InstanceEntity.From(state), row.Value.ETag, TableUpdateMode.Replace, token);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // Someone wrote the view meanwhile: a client's new start, which wins.
+        }
+    }
+
+    /// <summary>
     /// Writes the Pending row of a sub-orchestration before its start message is sent, so that the child is visible
     /// (to queries, and to a recursive terminate of its parent) while its start waits in the queue. An existing row is
     /// left alone: it is the child's own (a start dispatched again after a crash) or a finished instance's.
