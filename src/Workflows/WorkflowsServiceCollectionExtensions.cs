@@ -38,7 +38,8 @@ public static class WorkflowsServiceCollectionExtensions
             .AddOrchestrator<ProjectLifecycleOrchestrator>()
             .AddActivity<LoadCommunityProjectRulesActivity>()
             .AddActivity<PlanHumanStepActivity>()
-            .AddActivity<RecordNotificationActivity>());
+            .AddActivity<RecordNotificationActivity>()
+            .AddActivity<StartLinkedProjectActivity>());
     }
 
     internal static WorkingDayCalendar BuildCalendar(WorkflowSettings settings)

@@ -35,8 +35,9 @@ public interface IWorkflowCatalog
 /// <summary>
 /// The custom status every governance orchestrator sets: the current step in Chinese and English and the open
 /// human steps with due dates and escalation level. The staff inbox (GET /api/tasks) is built from it.
+/// <see cref="Links"/>: instances linked to this one (e.g. a project a committee started, and its committee).
 /// </summary>
-public sealed record WorkflowStatus(string StepZh, string StepEn, IReadOnlyList<OpenStep> OpenSteps);
+public sealed record WorkflowStatus(string StepZh, string StepEn, IReadOnlyList<OpenStep> OpenSteps, IReadOnlyList<Common.ProcessLink>? Links = null);
 
 /// <summary>A human step the instance is waiting for; <see cref="Provisional"/> is set when its due date may still move.</summary>
 public sealed record OpenStep(

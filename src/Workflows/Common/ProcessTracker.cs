@@ -15,6 +15,7 @@ public sealed class ProcessTracker(TaskOrchestrationContext context, ProcessKey 
 {
     private readonly Dictionary<string, OpenStep> openSteps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> occurrences = new(StringComparer.Ordinal);
+    private readonly List<ProcessLink> links = [];
     private string stepZh = "开始";
     private string stepEn = "Started";
 
@@ -29,13 +30,23 @@ public sealed class ProcessTracker(TaskOrchestrationContext context, ProcessKey 
     /// <summary>Today's date in China, replay-safe.</summary>
     public DateOnly Today => ChinaTime.ToChinaDate(new DateTimeOffset(UtcNow));
 
-    public WorkflowStatus Status => new(stepZh, stepEn, openSteps.Values.ToList());
+    public WorkflowStatus Status => new(stepZh, stepEn, openSteps.Values.ToList(), links.Count > 0 ? links.ToList() : null);
 
     public void Step(string zh, string en)
     {
         stepZh = zh;
         stepEn = en;
         Publish();
+    }
+
+    /// <summary>Shows a linked instance in the status (once per instance id).</summary>
+    public void Link(ProcessLink link)
+    {
+        if (!links.Any(l => l.InstanceId == link.InstanceId))
+        {
+            links.Add(link);
+            Publish();
+        }
     }
 
     public void Open(OpenStep step)

@@ -28,7 +28,7 @@ public sealed record RoundGrant(int ApplicationNumber, ApplicationSubmitted Appl
 /// <summary>
 /// Starts a project lifecycle: either funded by a round (<see cref="Grant"/> set; steps 1–4 were done in the round)
 /// or standalone (a single review against <see cref="ReviewThreshold"/> and approval; the budget must not exceed
-/// <see cref="PerProjectCap"/>).
+/// <see cref="PerProjectCap"/>). <see cref="Parent"/>: the process that started it (see <see cref="LinkedProjects"/>).
 /// </summary>
 public sealed record ProjectLifecycleInput(
     [property: StringLength(InstanceTags.MaxValueLength)] string Street, // street, community, year and round are search tags
@@ -40,7 +40,8 @@ public sealed record ProjectLifecycleInput(
     decimal? PerProjectCap = null,
     decimal? ReviewThreshold = null,
     bool? MidTermCheck = null,
-    CommunityProjectRules? Rules = null) : IValidatableObject
+    CommunityProjectRules? Rules = null,
+    ProcessLink? Parent = null) : IValidatableObject
 {
     /// <summary>Checked by the service before an instance starts, so a bad start is a 400 and not a failed instance.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -22,6 +22,11 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectLifec
         var log = context.CreateReplaySafeLogger<ProjectLifecycleOrchestrator>();
         var rules = input.Rules ?? await context.CallActivityAsync<CommunityProjectRules>(nameof(LoadCommunityProjectRulesActivity), WorkflowName);
         var tracker = new ProcessTracker(context, new ProcessKey(WorkflowName, input.Street, input.Community, input.Year, input.Round), rules.Escalation);
+        if (input.Parent is { } parent)
+        {
+            tracker.Link(parent);
+        }
+
         var lifecycle = new ProjectLifecycle(input.Grant is null ? ProjectStage.NeedsSurvey : ProjectStage.TeamFormation);
         ProjectOutcome Ended(ProjectResult result, string? note = null, decimal granted = 0) =>
             new(context.InstanceId, input.Community, input.ProjectName, result, granted, 0, null, 0, 0, note);

@@ -1,0 +1,123 @@
+using Governance.Durable;
+using Governance.TestSupport;
+using Governance.Workflows.Catalog;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Governance.Workflows.Tests.Support;
+
+/// <summary>
+/// A worker host on the real runtime and a fresh hub in the fixture's Azurite, with a fake clock the driver moves
+/// to the next durable timer whenever the instance it watches is idle. Polling only waits for the worker to catch
+/// up; no assertion depends on elapsed real time.
+/// </summary>
+internal sealed class FakeClockHost : IAsyncDisposable
+{
+    private FakeClockHost(IHost host, FakeTimeProvider clock)
+    {
+        Host = host;
+        Clock = clock;
+        Client = host.Services.GetRequiredService<DurableTaskClient>();
+        Driver = new FakeClockDriver(Client, host.Services.GetRequiredService<DurableTaskHub>(), clock);
+    }
+
+    public IHost Host { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    public DurableTaskClient Client { get; }
+
+    public FakeClockDriver Driver { get; }
+
+    public static async Task<FakeClockHost> StartAsync(AzuriteFixture azurite, DateTimeOffset startUtc, Action<IDurableTaskBuilder>? more = null)
+    {
+        var clock = new FakeTimeProvider(startUtc);
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        var durable = builder.Services.AddDurableTask(o =>
+        {
+            o.ConnectionString = azurite.ConnectionString;
+            o.HubName = "T" + Guid.NewGuid().ToString("N")[..10];
+            o.MaxQueuePollingInterval = TimeSpan.FromMilliseconds(50);
+        }).AddGovernanceWorkflows();
+        more?.Invoke(durable);
+        var host = builder.Build();
+        await host.StartAsync();
+        return new FakeClockHost(host, clock);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.StopAsync();
+        Host.Dispose();
+    }
+}
+
+/// <summary>Drives instances: waits for the worker, and moves the fake clock to the next durable timer when an instance is idle.</summary>
+internal sealed class FakeClockDriver(DurableTaskClient client, DurableTaskHub hub, FakeTimeProvider clock)
+{
+    private static readonly TimeSpan CatchUp = TimeSpan.FromSeconds(60);
+
+    public Task<OrchestrationMetadata> WaitForStepAsync(string instanceId, string eventName)
+        => AdvanceUntilAsync(instanceId, _ => true, m => m.WaitingForEvents.Contains(eventName));
+
+    /// <summary>Waits for the step and submits; asserts the instance took it.</summary>
+    public async Task SubmitWhenWaitingAsync(string instanceId, string eventName, object payload, string actor = "staff")
+    {
+        await WaitForStepAsync(instanceId, eventName);
+        var outcome = await client.WithActor(actor).SubmitAsync(instanceId, eventName, payload);
+        Assert.True(outcome.Status == SubmissionStatus.Accepted, $"{eventName} to {instanceId}: {outcome.Status} {outcome.Decision?.Rule} {outcome.Decision?.MessageEn}");
+    }
+
+    /// <summary>Waits for the step and submits; returns the outcome as it is (for refusals).</summary>
+    public async Task<SubmissionOutcome> SubmitAsync(string instanceId, string eventName, object payload, string actor = "staff")
+    {
+        await WaitForStepAsync(instanceId, eventName);
+        return await client.WithActor(actor).SubmitAsync(instanceId, eventName, payload);
+    }
+
+    public Task<OrchestrationMetadata> WaitForCompletionAsync(string instanceId)
+        => AdvanceUntilAsync(instanceId, _ => true, m => m.IsCompleted);
+
+    public Task<OrchestrationMetadata> AdvanceUntilAsync(string instanceId, Func<WorkflowStatus, bool> statusCondition)
+        => AdvanceUntilAsync(instanceId, statusCondition, _ => true);
+
+    public async Task<OrchestrationMetadata> AdvanceUntilAsync(string instanceId, Func<WorkflowStatus, bool> statusCondition, Func<OrchestrationMetadata, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + CatchUp;
+        OrchestrationMetadata? m = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            m = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
+            if (m is not null && condition(m) && (m.IsCompleted || (m.ReadCustomStatusAs<WorkflowStatus>() is { } s && statusCondition(s))))
+            {
+                return m;
+            }
+
+            if (m is { IsRunning: true, NextTimerDueAt: { } due } && due > clock.GetUtcNow() && await IdleAsync(instanceId, m))
+            {
+                clock.SetUtcNow(due);
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"{instanceId} did not reach the expected state within {CatchUp.TotalSeconds}s of real time. " +
+            $"Clock {clock.GetUtcNow():O}; status {m?.RuntimeStatus}; waiting [{string.Join(",", m?.WaitingForEvents ?? [])}]; next timer {m?.NextTimerDueAt:O}; custom {m?.SerializedCustomStatus}; failure {m?.FailureDetails}");
+    }
+
+    // Only move time when the instance has nothing else to do: the runtime says it has no work in hand, and the
+    // view read before is still current (nothing was committed meanwhile).
+    private async Task<bool> IdleAsync(string instanceId, OrchestrationMetadata seen)
+    {
+        if (!hub.IsIdle(instanceId))
+        {
+            return false;
+        }
+
+        var now = await client.GetInstanceAsync(instanceId);
+        return now is not null && now.HistoryEventCount == seen.HistoryEventCount && now.LastUpdatedAt == seen.LastUpdatedAt
+            && hub.IsIdle(instanceId);
+    }
+}
