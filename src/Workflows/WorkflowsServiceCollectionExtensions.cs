@@ -3,6 +3,7 @@ using Governance.Durable;
 using Governance.Workflows.Catalog;
 using Governance.Workflows.Common;
 using Governance.Workflows.CommunityProjects;
+using Governance.Workflows.JointCommittee;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,8 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => BuildCalendar(sp.GetRequiredService<IOptions<WorkflowSettings>>().Value));
         services.TryAddSingleton<NotificationOutbox>();
-        services.TryAddSingleton<IWorkflowCatalog>(new GovernanceWorkflowCatalog([CommunityProjectsCatalog.FundingRound, CommunityProjectsCatalog.Project]));
+        services.TryAddSingleton<IWorkflowCatalog>(new GovernanceWorkflowCatalog([CommunityProjectsCatalog.FundingRound, CommunityProjectsCatalog.Project,
+            JointCommitteeCatalog.Committee, JointCommitteeCatalog.WorkOrder]));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, QingyuanPilotProjectsDemo>());
         services.AddHostedService<CalendarChangeBroadcaster>();
 
@@ -39,7 +41,11 @@ public static class WorkflowsServiceCollectionExtensions
             .AddActivity<LoadCommunityProjectRulesActivity>()
             .AddActivity<PlanHumanStepActivity>()
             .AddActivity<RecordNotificationActivity>()
-            .AddActivity<StartLinkedProjectActivity>());
+            .AddActivity<StartLinkedProjectActivity>()
+            .AddOrchestrator<JointCommitteeOrchestrator>()
+            .AddOrchestrator<WorkOrderOrchestrator>()
+            .AddActivity<LoadJointCommitteeRulesActivity>()
+            .AddActivity<StartWorkOrderActivity>());
     }
 
     internal static WorkingDayCalendar BuildCalendar(WorkflowSettings settings)
