@@ -1,5 +1,6 @@
 using Governance.Domain.Calendar;
 using Governance.Durable;
+using Governance.Workflows.AnnualReviews;
 using Governance.Workflows.Catalog;
 using Governance.Workflows.Common;
 using Governance.Workflows.CommunityProjects;
@@ -31,7 +32,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton(sp => BuildCalendar(sp.GetRequiredService<IOptions<WorkflowSettings>>().Value));
         services.TryAddSingleton<NotificationOutbox>();
         services.TryAddSingleton<IWorkflowCatalog>(new GovernanceWorkflowCatalog([CommunityProjectsCatalog.FundingRound, CommunityProjectsCatalog.Project,
-            JointCommitteeCatalog.Committee, JointCommitteeCatalog.WorkOrder]));
+            JointCommitteeCatalog.Committee, JointCommitteeCatalog.WorkOrder, AnnualReviewsCatalog.TwoWayEvaluation, AnnualReviewsCatalog.EvaluationMeeting]));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, QingyuanPilotProjectsDemo>());
         services.AddHostedService<CalendarChangeBroadcaster>();
 
@@ -45,7 +46,12 @@ public static class WorkflowsServiceCollectionExtensions
             .AddOrchestrator<JointCommitteeOrchestrator>()
             .AddOrchestrator<WorkOrderOrchestrator>()
             .AddActivity<LoadJointCommitteeRulesActivity>()
-            .AddActivity<StartWorkOrderActivity>());
+            .AddActivity<StartWorkOrderActivity>()
+            .AddOrchestrator<TwoWayEvaluationOrchestrator>()
+            .AddOrchestrator<EvaluationMeetingOrchestrator>()
+            .AddActivity<LoadAnnualReviewRulesActivity>()
+            .AddActivity<FindYearProjectsActivity>()
+            .AddActivity<SubmitProjectRatingActivity>());
     }
 
     internal static WorkingDayCalendar BuildCalendar(WorkflowSettings settings)
