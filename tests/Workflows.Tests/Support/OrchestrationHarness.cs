@@ -34,6 +34,7 @@ internal sealed class OrchestrationHarness
         Mock.Protected().Setup<ILoggerFactory>("LoggerFactory").Returns(NullLoggerFactory.Instance);
         Mock.Setup(c => c.SetCustomStatus(It.IsAny<object?>())).Callback<object?>(s => Statuses.Add((WorkflowStatus)s!));
         Mock.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>())).Returns<DateTime, CancellationToken>(CreateTimer);
+        Mock.Setup(c => c.ContinueAsNew(It.IsAny<object?>(), It.IsAny<bool>())).Callback<object?, bool>((input, _) => ContinuedAsNewWith = input);
         Mock.Setup(c => c.WaitForExternalEvent<It.IsAnyType>(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Returns(new InvocationFunc(inv => WaitForEvent(inv.Method.GetGenericArguments()[0], (string)inv.Arguments[0], (CancellationToken)inv.Arguments[1])));
         Mock.Setup(c => c.WaitForSubmission<It.IsAnyType, It.IsAnyType>(It.IsAny<string>(),
@@ -53,6 +54,12 @@ internal sealed class OrchestrationHarness
     }
 
     public Mock<TaskOrchestrationContext> Mock { get; }
+
+    /// <summary>Runs activities the harness does not know (e.g. starting linked instances); returns their result.</summary>
+    public Func<string, object?, object?>? OtherActivities { get; set; }
+
+    /// <summary>The input the orchestrator continued as new with, if it did.</summary>
+    public object? ContinuedAsNewWith { get; private set; }
 
     public DateTime Now { get; private set; }
 
@@ -251,7 +258,7 @@ internal sealed class OrchestrationHarness
             nameof(LoadCommunityProjectRulesActivity) => CommunityProjectRules.From(Settings),
             nameof(PlanHumanStepActivity) => PlanHumanStepActivity.Plan(Calendar, (PlanHumanStepRequest)input!),
             nameof(RecordNotificationActivity) => Record((Notification)input!),
-            _ => throw new InvalidOperationException("Unknown activity " + name),
+            _ => OtherActivities?.Invoke(name.Name, input) ?? throw new InvalidOperationException("Unknown activity " + name),
         };
     }
 
