@@ -132,7 +132,7 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
     private async Task<HeldMeeting> PrepareMeetingAsync(Quarter quarter, string chair, CancellationToken withdraw)
     {
         var date = await HumanStep.WaitAsync<JointMeetingScheduled, DateOnly>(tracker,
-            new HumanStepSpec(nameof(JointMeetingScheduled), $"确定第{quarter.Number}季度联席会议会期", $"Set the Q{quarter.Number} joint meeting's date",
+            new HumanStepSpec(nameof(JointMeetingScheduled), $"确定第{quarter.Number}季度联席会议会期(轮值主席:{chair})", $"Set the Q{quarter.Number} joint meeting's date (chair: {chair})",
                 ChairRole, DueInWorkingDays: rules.ScheduleWorkingDays),
             s => JointMeeting.CheckDate(s.Date, tracker.Today, rules.NoticeCalendarDays, quarter),
             d => ($"Q{quarter.Number} joint meeting set for {d:yyyy-MM-dd}; notice and agenda due {d.AddDays(-rules.NoticeCalendarDays):yyyy-MM-dd}.",
