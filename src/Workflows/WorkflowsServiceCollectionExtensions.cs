@@ -34,6 +34,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowCatalog>(new GovernanceWorkflowCatalog([CommunityProjectsCatalog.FundingRound, CommunityProjectsCatalog.Project,
             JointCommitteeCatalog.Committee, JointCommitteeCatalog.WorkOrder, AnnualReviewsCatalog.TwoWayEvaluation, AnnualReviewsCatalog.EvaluationMeeting]));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, QingyuanPilotProjectsDemo>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, LiuheJointCommitteeDemo>());
         services.AddHostedService<CalendarChangeBroadcaster>();
 
         return builder.AddTasks(registry => registry

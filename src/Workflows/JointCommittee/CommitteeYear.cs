@@ -34,6 +34,14 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
     public async Task<JointCommitteeYearSummary> RunAsync()
     {
         int year = input.Year;
+        DateTime yearStarts = ChinaTime.StartOfDay(new DateOnly(year, 1, 1)).UtcDateTime;
+        if (yearStarts > tracker.UtcNow)
+        {
+            // Started ahead of its year (e.g. in December for the next): the lists and orders open with the year.
+            tracker.Step($"等待{year}年度开始", $"Waiting for {year} to begin");
+            await ctx.CreateTimer(yearStarts, CancellationToken.None);
+        }
+
         tracker.Step($"{year}年度社区大党委工作", $"Joint committee year {year}");
         using var yearEnds = new CancellationTokenSource();
         var alongside = new[]
