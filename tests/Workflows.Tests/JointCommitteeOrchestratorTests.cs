@@ -80,8 +80,8 @@ public class JointCommitteeOrchestratorTests
         Assert.Equal([Units[2], Units[3], Units[0], Units[1]], year.RegularMeetings.Select(m => m.Chair)); // rotation 2, 3, 4, 5 of four units
 
         // Each held meeting: its notice step due 7 days before, the reminder to every unit at 09:00 the day before.
-        var reminders = h.Notifications.Where(n => n.NoticeId.StartsWith("Meeting.Q", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["Meeting.Q1.Reminder", "Meeting.Q2.Reminder", "Meeting.Q4.Reminder"], reminders.Select(n => n.NoticeId));
+        var reminders = h.Notifications.Where(n => n.NoticeId.StartsWith("2026.Meeting.Q", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["2026.Meeting.Q1.Reminder", "2026.Meeting.Q2.Reminder", "2026.Meeting.Q4.Reminder"], reminders.Select(n => n.NoticeId));
         Assert.All(reminders, n => Assert.Equal(CommitteeYear.MemberUnitsRecipient, n.Recipient));
         Assert.Equal(At(1, 19, 9), reminders[0].NoticeAt.UtcDateTime);
         Assert.Equal(At(10, 26, 9), reminders[2].NoticeAt.UtcDateTime);
@@ -89,7 +89,7 @@ public class JointCommitteeOrchestratorTests
         Assert.Equal([new DateOnly(2026, 1, 13), new DateOnly(2026, 4, 14), new DateOnly(2026, 10, 20)], noticeSteps);
 
         // Q3 ended without a meeting: escalated to the street office on its last day; its steps were withdrawn.
-        var missed = Assert.Single(h.Notifications, n => n.NoticeId == "JointMeetingScheduled.Q3.missed");
+        var missed = Assert.Single(h.Notifications, n => n.NoticeId == "2026.JointMeetingScheduled.Q3.missed");
         Assert.Equal((EscalationLevel.StreetOffice, Roles.StreetOffice, new DateOnly(2026, 9, 30)), ((EscalationLevel)missed.EscalationLevel, missed.Recipient, missed.NoticeDate));
         Assert.DoesNotContain(h.Notifications, n => n.NoticeId.Contains(".Q1.missed") || n.NoticeId.Contains(".Q4.missed"));
 
@@ -122,6 +122,30 @@ public class JointCommitteeOrchestratorTests
         Assert.Equal(year, next.PreviousYear);
         Assert.Equal(Units[2], new MemberUnits(Units).ChairAt(next.ChairRotation)); // 2027 Q1
         Assert.True(h.Now >= ChinaTime.StartOfDay(new DateOnly(2027, 1, 1)).UtcDateTime);
+    }
+
+    [Fact]
+    public async Task The_next_years_notices_never_reuse_this_years_ids()
+    {
+        // The outbox keeps one row per instance and notice id; occurrences count from 1 again in every execution.
+        var (first, _, _) = Year2026();
+        await first.RunAsync(new JointCommitteeOrchestrator(), new JointCommitteeInput("浏河镇", "浏河社区", 2026, Units));
+        var next = (JointCommitteeInput)first.ContinuedAsNewWith!;
+        var second = new OrchestrationHarness(first.Now, "liuhe-committee")
+        {
+            OtherActivities = (name, _) => name == nameof(LoadJointCommitteeRulesActivity) ? JointCommitteeRules.From(new WorkflowSettings()) : null,
+        };
+        // 2027 runs without anybody acting: every step reminds and escalates, every quarter is missed, and the year
+        // stays waiting for its assessment.
+        var stuck = await Assert.ThrowsAsync<InvalidOperationException>(() => second.RunAsync(new JointCommitteeOrchestrator(), next with { LastYear = 2027 }));
+        Assert.Contains("stuck", stuck.Message);
+        Assert.Contains(second.Statuses[^1].OpenSteps, o => o.EventName == nameof(YearEndAssessed));
+
+        Assert.Contains(second.Notifications, n => n.NoticeId == "2027.JointMeetingScheduled.Q1.missed");
+        // The late unit's first reminder has the same id in both years but for the year.
+        Assert.Contains(first.Notifications, n => n.NoticeId == "2026.UnitResourcesUpdated.3.Reminder.-3");
+        Assert.Contains(second.Notifications, n => n.NoticeId == "2027.UnitResourcesUpdated.3.Reminder.-3");
+        Assert.Empty(first.Notifications.Select(n => n.NoticeId).Intersect(second.Notifications.Select(n => n.NoticeId)));
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class YearlyRhythmIntegrationTests(AzuriteFixture azurite) : IClas
             Assert.Equal(date, Today(host)); // the minutes step opened on the meeting day, after the reminder
 
             var reminder = (await host.Host.Services.GetRequiredService<NotificationOutbox>().QueryAsync(id, null, null, 1000))
-                .Single(n => n.NoticeId == $"Meeting.Q{quarter}.Reminder");
+                .Single(n => n.NoticeId == $"2026.Meeting.Q{quarter}.Reminder");
             Assert.Equal(ChinaTime.At(date.AddDays(-1), HumanStep.NoticeTime), reminder.NoticeAt);
         }
 
@@ -72,7 +72,7 @@ public sealed class YearlyRhythmIntegrationTests(AzuriteFixture azurite) : IClas
 
         // Q3's end escalated to the street office.
         var outbox = host.Host.Services.GetRequiredService<NotificationOutbox>();
-        var missed = (await outbox.QueryAsync(id, null, null, 1000)).Single(n => n.NoticeId == "JointMeetingScheduled.Q3.missed");
+        var missed = (await outbox.QueryAsync(id, null, null, 1000)).Single(n => n.NoticeId == "2026.JointMeetingScheduled.Q3.missed");
         Assert.Equal((EscalationLevel.StreetOffice, new DateOnly(2026, 9, 30)), ((EscalationLevel)missed.EscalationLevel, missed.NoticeDate));
 
         // The chair carries on (rotation 4 = the first unit again) and the new year starts small.

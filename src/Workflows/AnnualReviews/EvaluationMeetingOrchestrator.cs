@@ -21,7 +21,10 @@ public sealed class EvaluationMeetingOrchestrator : TaskOrchestrator<EvaluationM
     public override async Task<EvaluationMeetingRecord> RunAsync(TaskOrchestrationContext context, EvaluationMeetingInput input)
     {
         var rules = input.Rules ?? await context.CallActivityAsync<AnnualReviewRules>(nameof(LoadAnnualReviewRulesActivity), WorkflowName);
-        var tracker = new ProcessTracker(context, new ProcessKey(WorkflowName, input.Street, input.Community, input.Year, null), rules.Escalation);
+        var tracker = new ProcessTracker(context, new ProcessKey(WorkflowName, input.Street, input.Community, input.Year, null), rules.Escalation)
+        {
+            NoticeIdPrefix = $"{input.Year}.", // one execution per year: notice ids stay unique across years
+        };
         await AnnualSchedule.WaitForDayAsync(tracker, rules.EvaluationMeetingOn(input.Year), $"{input.Year}年度评议大会", $"Year-end evaluation meeting {input.Year}");
 
         var found = await context.CallActivityAsync<IReadOnlyList<YearProject>>(nameof(FindYearProjectsActivity), new YearProjectsQuery(input.Street, input.Community, input.Year));

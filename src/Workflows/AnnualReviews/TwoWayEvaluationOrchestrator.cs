@@ -22,7 +22,10 @@ public sealed class TwoWayEvaluationOrchestrator : TaskOrchestrator<TwoWayEvalua
     public override async Task<TwoWayEvaluationRecord> RunAsync(TaskOrchestrationContext context, TwoWayEvaluationInput input)
     {
         var rules = input.Rules ?? await context.CallActivityAsync<AnnualReviewRules>(nameof(LoadAnnualReviewRulesActivity), WorkflowName);
-        var tracker = new ProcessTracker(context, new ProcessKey(WorkflowName, input.Street, input.Community, input.Year, null), rules.Escalation);
+        var tracker = new ProcessTracker(context, new ProcessKey(WorkflowName, input.Street, input.Community, input.Year, null), rules.Escalation)
+        {
+            NoticeIdPrefix = $"{input.Year}.", // one execution per year: notice ids stay unique across years
+        };
         DateOnly opens = rules.TwoWayEvaluationOn(input.Year);
         await AnnualSchedule.WaitForDayAsync(tracker, opens, $"{input.Year}年度政社互动双向评估", $"Two-way evaluation {input.Year}");
 

@@ -122,7 +122,9 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
         withdraw.Cancel();
         try
         {
-            await meeting;
+            var held = await meeting; // reached its day in the same step as the quarter's end
+            meetings.Add(new RegularMeetingRecord(quarter.Number, chair, held.Date, true, false));
+            return held;
         }
         catch (OperationCanceledException)
         {

@@ -18,7 +18,10 @@ public sealed class JointCommitteeOrchestrator : TaskOrchestrator<JointCommittee
     public override async Task<JointCommitteeYearSummary> RunAsync(TaskOrchestrationContext context, JointCommitteeInput input)
     {
         var rules = input.Rules ?? await context.CallActivityAsync<JointCommitteeRules>(nameof(LoadJointCommitteeRulesActivity), WorkflowName);
-        var tracker = new ProcessTracker(context, new ProcessKey(WorkflowName, input.Street, input.Community, input.Year, null), rules.Escalation);
+        var tracker = new ProcessTracker(context, new ProcessKey(WorkflowName, input.Street, input.Community, input.Year, null), rules.Escalation)
+        {
+            NoticeIdPrefix = $"{input.Year}.", // one execution per year: notice ids stay unique across years
+        };
         var year = new CommitteeYear(tracker, input, rules, new MemberUnits(input.MemberUnits));
         var summary = await year.RunAsync();
 
