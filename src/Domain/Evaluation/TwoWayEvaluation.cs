@@ -8,10 +8,10 @@ public sealed record SatisfactionSurvey
 {
     public SatisfactionSurvey(int householdsInvited, int respondents, int satisfied)
     {
-        Rule.Require(householdsInvited > 0, "survey.invited", "The survey must invite at least one household.", "测评须至少邀请一户居民。");
-        Rule.Require(respondents > 0 && respondents <= householdsInvited, "survey.respondents",
+        Rule.Require(householdsInvited > 0, "residentSurvey.invited", "The survey must invite at least one household.", "测评须至少邀请一户居民。");
+        Rule.Require(respondents > 0 && respondents <= householdsInvited, "residentSurvey.respondents",
             $"Respondents ({respondents}) must be between 1 and the households invited ({householdsInvited}).", $"参与户数({respondents})须在1与邀请户数({householdsInvited})之间。");
-        Rule.Require(satisfied >= 0 && satisfied <= respondents, "survey.satisfied",
+        Rule.Require(satisfied >= 0 && satisfied <= respondents, "residentSurvey.satisfied",
             $"Satisfied ({satisfied}) must be between 0 and the respondents ({respondents}).", $"满意户数({satisfied})须在0与参与户数({respondents})之间。");
         HouseholdsInvited = householdsInvited;
         Respondents = respondents;
