@@ -149,6 +149,32 @@ public class JointCommitteeOrchestratorTests
     }
 
     [Fact]
+    public async Task A_work_order_that_cannot_be_started_is_reported_and_later_orders_are_still_taken()
+    {
+        var started = new List<StartWorkOrderRequest>();
+        var h = new OrchestrationHarness(YearStartsUtc, "liuhe-committee")
+        {
+            OtherActivities = (name, input) => name switch
+            {
+                nameof(LoadJointCommitteeRulesActivity) => JointCommitteeRules.From(new WorkflowSettings()),
+                nameof(StartWorkOrderActivity) when ((StartWorkOrderRequest)input!).Input.Number == 1 =>
+                    throw new Governance.Durable.TaskFailedException(name, 7, new Governance.Durable.TaskFailureDetails("RequestFailedException", "storage unavailable")),
+                nameof(StartWorkOrderActivity) => Recorded(started, (StartWorkOrderRequest)input!).InstanceId,
+                _ => null,
+            },
+        };
+        h.RaiseAt(At(2, 2), nameof(WorkOrderRaised), new WorkOrderRaised("楼道堆物", "消防隐患", new DateOnly(2026, 2, 13), "浏河社区"))
+            .RaiseAt(At(2, 3), nameof(WorkOrderRaised), new WorkOrderRaised("路灯维修", "夜间照明", new DateOnly(2026, 2, 13), "浏河社区"));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.RunAsync(new JointCommitteeOrchestrator(), new JointCommitteeInput("浏河镇", "浏河社区", 2026, Units)));
+
+        Assert.Equal([2], started.Select(o => o.Input.Number));
+        var reported = Assert.Single(h.Notifications, n => n.NoticeId == "2026.WorkOrderRaised.1.notStarted");
+        Assert.Contains("storage unavailable", reported.MessageEn);
+        Assert.DoesNotContain(h.NotAwaited, e => e.EventName == nameof(WorkOrderRaised));
+    }
+
+    [Fact]
     public async Task The_last_year_ends_the_committee_instead_of_continuing()
     {
         var (h, _, _) = Year2026();

@@ -21,6 +21,9 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
     /// <summary>The chair of the quarter sets the date and issues the notice.</summary>
     public const string ChairRole = "committeeChair";
 
+    /// <summary>Starting an instance through the client can meet a storage hiccup: try a few times (durable timers between).</summary>
+    private static readonly TaskOptions StartRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(4, TimeSpan.FromSeconds(15), 2));
+
     private readonly TaskOrchestrationContext ctx = tracker.Context;
     private readonly PublicityQueue publicity = new();
     private readonly List<RegularMeetingRecord> meetings = [];
@@ -219,9 +222,19 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
             // Each project runs as its own community-project (standalone: survey, application, support poll, review,
             // approval…), linked both ways; the key carries the year so it stays unique across the committee's years.
             string key = $"{input.Year}-{projects.Count + 1:00}";
-            var link = await LinkedProjects.StartAsync(tracker, key, new ProjectLifecycleInput(input.Street, input.Community, input.Year,
-                p.ProjectName, PerProjectCap: p.PerProjectCap));
-            projects.Add(new LinkedProject(p.ProjectName, p.LeadUnit, link.InstanceId));
+            try
+            {
+                var link = await LinkedProjects.StartAsync(tracker, key, new ProjectLifecycleInput(input.Street, input.Community, input.Year,
+                    p.ProjectName, PerProjectCap: p.PerProjectCap));
+                projects.Add(new LinkedProject(p.ProjectName, p.LeadUnit, link.InstanceId));
+            }
+            catch (TaskFailedException failed)
+            {
+                // One project that cannot start must not stop the year (or the other projects).
+                await tracker.NotifyAsync($"Project.{key}.notStarted", NotificationKinds.Escalation, nameof(JointMeetingMinutesRecorded), "项目清单", "Projects list",
+                    Roles.Community, EscalationLevel.Supervisor, null,
+                    $"项目“{p.ProjectName}”未能启动({failed.FailureDetails.ErrorMessage})。", $"Project '{p.ProjectName}' could not be started ({failed.FailureDetails.ErrorMessage}).");
+            }
         }
 
         return true;
@@ -394,8 +407,19 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
             int number = ++workOrders;
             next = WaitForNext(); // the next order is taken while this one starts
             string id = WorkOrderOrchestrator.InstanceIdFor(ctx.InstanceId, input.Year, number);
-            await ctx.CallActivityAsync<string>(nameof(StartWorkOrderActivity), new StartWorkOrderRequest(id,
-                new WorkOrderInput(ctx.InstanceId, input.Street, input.Community, input.Year, number, order, members.Units, tracker.Today, rules)));
+            try
+            {
+                await ctx.CallActivityAsync<string>(nameof(StartWorkOrderActivity), new StartWorkOrderRequest(id,
+                    new WorkOrderInput(ctx.InstanceId, input.Street, input.Community, input.Year, number, order, members.Units, tracker.Today, rules)), StartRetry);
+            }
+            catch (TaskFailedException failed)
+            {
+                // The order was taken but its instance could not be started: say so, and keep taking orders.
+                await tracker.NotifyAsync($"{nameof(WorkOrderRaised)}.{number}.notStarted", NotificationKinds.Escalation, nameof(WorkOrderRaised), "吹哨派单", "Raise a work order",
+                    Roles.Community, EscalationLevel.Supervisor, order.Deadline,
+                    $"第{number}号工单“{order.Title}”未能启动({failed.FailureDetails.ErrorMessage}),请重新派单。",
+                    $"Work order {number} '{order.Title}' could not be started ({failed.FailureDetails.ErrorMessage}); raise it again.");
+            }
         }
     }
 
