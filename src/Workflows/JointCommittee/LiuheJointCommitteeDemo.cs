@@ -67,9 +67,8 @@ public sealed class LiuheJointCommitteeDemo(TimeProvider clock) : IDemoScenario
             await driver.SubmitAsync(id, nameof(UnitResourcesUpdated), new UnitResourcesUpdated(Units[i], resources[i]), ct);
         }
 
-        await UntilAsync(new DateOnly(year, 4, 3), ct);
-        await driver.SubmitAsync(id, nameof(UnitResourcesUpdated), new UnitResourcesUpdated(Units[4], ["物业服务中心会议室", "保洁人员"]), ct);
-
+        // The property company lists its resources only in April, after its reminders and escalations.
+        var lateUnit = LateResourcesAsync(driver, id, new DateOnly(year, 4, 3), ct);
         foreach (int quarter in new[] { 1, 2, 4 })
         {
             await UntilAsync(new Quarter(year, quarter).Start, ct);
@@ -95,11 +94,19 @@ public sealed class LiuheJointCommitteeDemo(TimeProvider clock) : IDemoScenario
             }
         }
 
+        await lateUnit;
         await driver.WaitForStepAsync(id, nameof(YearEndAssessed), ct);
         driver.Say("年底测评:按交办任务完成情况和测评打分。");
         await driver.SubmitAsync(id, nameof(YearEndAssessed), new YearEndAssessed(
             [new UnitRating(Units[0], 1, 95m), new UnitRating(Units[1], 1, 88m), new UnitRating(Units[2], 1, 90m), new UnitRating(Units[3], 0, 85m),
              new UnitRating(Units[4], 1, 80m)], "泉口街道党工委"), ct);
+    }
+
+    private async Task LateResourcesAsync(IDemoDriver driver, string id, DateOnly on, CancellationToken ct)
+    {
+        await UntilAsync(on, ct);
+        driver.Say("物业公司党支部逾期后补报资源清单。");
+        await driver.SubmitAsync(id, nameof(UnitResourcesUpdated), new UnitResourcesUpdated(Units[4], ["物业服务中心会议室", "保洁人员"]), ct);
     }
 
     private static IReadOnlyList<string> Agenda(int quarter) => quarter switch
