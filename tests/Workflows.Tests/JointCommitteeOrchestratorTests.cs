@@ -175,13 +175,15 @@ public class JointCommitteeOrchestratorTests
     }
 
     [Fact]
-    public async Task The_last_year_ends_the_committee_instead_of_continuing()
+    public async Task The_last_year_ends_the_committee_instead_of_continuing_and_the_assessment_opens_in_december()
     {
         var (h, _, _) = Year2026();
+        h.RaiseAt(At(11, 2), nameof(YearEndAssessed), new YearEndAssessed([], "浏河镇党委"));
 
         await h.RunAsync(new JointCommitteeOrchestrator(), new JointCommitteeInput("浏河镇", "浏河社区", 2026, Units, LastYear: 2026));
 
         Assert.Null(h.ContinuedAsNewWith);
+        Assert.Equal([(nameof(YearEndAssessed), At(11, 2))], h.NotAwaited); // Q4's minutes were in on 28 October, the assessment opened on 1 December
     }
 
     [Fact]

@@ -427,6 +427,15 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
 
     private async Task<IReadOnlyList<UnitScore>> AssessAsync()
     {
+        // The assessment opens on 1 December (or once the fourth quarter's minutes are in, if later), so the tasks of
+        // every meeting of the year, extra sessions included, count.
+        DateTime opens = ChinaTime.StartOfDay(new DateOnly(input.Year, 12, 1)).UtcDateTime;
+        if (opens > tracker.UtcNow)
+        {
+            tracker.Step($"{input.Year}年底测评定于12月开展", $"Year-end assessment {input.Year} opens in December");
+            await ctx.CreateTimer(opens, CancellationToken.None);
+        }
+
         var assigned = minutes.SelectMany(m => m.AssignedTasks).GroupBy(t => t.Unit).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var due = new DateOnly(input.Year, 12, Math.Min(rules.AssessmentDueDayOfDecember, 31));
         while (true)
