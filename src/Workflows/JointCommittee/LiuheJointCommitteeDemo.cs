@@ -200,10 +200,13 @@ public sealed class LiuheJointCommitteeDemo(TimeProvider clock) : IDemoScenario
     /// <summary>Waits (on the demo's accelerated clock) until 10:00 China time on <paramref name="day"/>.</summary>
     private async Task UntilAsync(DateOnly day, CancellationToken ct)
     {
-        var wait = ChinaTime.StartOfDay(day).AddHours(10) - clock.GetUtcNow();
-        if (wait > TimeSpan.Zero)
+        var at = ChinaTime.StartOfDay(day).AddHours(10);
+        for (var wait = at - clock.GetUtcNow(); wait > TimeSpan.Zero; wait = at - clock.GetUtcNow())
         {
-            await Task.Delay(wait, clock, ct);
+            // Task.Delay refuses more than about 49 days (simulated, before the clock scales it): wait in steps.
+            await Task.Delay(wait < MaxDelay ? wait : MaxDelay, clock, ct);
         }
     }
+
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromDays(30);
 }
