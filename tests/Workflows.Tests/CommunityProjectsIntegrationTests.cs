@@ -83,7 +83,13 @@ public sealed class CommunityProjectsIntegrationTests(AzuriteFixture azurite) : 
                     await driver.AdvanceUntilAsync(yearLong, s => s.OpenSteps.Any(o => o.EventName == nameof(ProgressReported) && o.EscalationLevel == (int)EscalationLevel.StreetOffice));
                 }
 
-                await driver.SubmitWhenWaitingAsync(yearLong, nameof(ProgressReported), new ProgressReported($"第{month}个月", 2, 40 * month, 800m * month));
+                // Wait for this month's occurrence: right after month n is taken, the instance's view may still show
+                // the step as awaited until its new status is written, and a submission then is refused as not awaited.
+                string token = Governance.Workflows.Common.HumanStep.StepToken(nameof(ProgressReported), month);
+                await driver.AdvanceUntilAsync(yearLong, s => s.OpenSteps.Any(o => o.StepToken == token));
+                var monthly = await client.WithActor("staff").SubmitAsync(yearLong, nameof(ProgressReported), new ProgressReported($"第{month}个月", 2, 40 * month, 800m * month),
+                    new SubmitOptions { StepToken = token });
+                Assert.True(monthly.Status == SubmissionStatus.Accepted, $"month {month}: {monthly.Status} {monthly.Decision?.MessageEn}");
                 if (month == 6)
                 {
                     await driver.SubmitWhenWaitingAsync(yearLong, nameof(MidTermChecked), new MidTermChecked(true, "进度正常", "项目监审组"));
