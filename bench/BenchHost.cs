@@ -39,7 +39,10 @@ public sealed class BenchHost : IAsyncDisposable
 
     public int WaitedOn => Volatile.Read(ref waitedOn);
 
-    public static async Task<BenchHost> StartAsync(string connectionString, string hubName, Action<DurableTaskOptions>? configure = null)
+    /// <param name="clock">The clock the runtime runs on (the system clock when null).</param>
+    /// <param name="more">More registrations on the durable builder (e.g. the governance processes).</param>
+    public static async Task<BenchHost> StartAsync(string connectionString, string hubName, Action<DurableTaskOptions>? configure = null,
+        TimeProvider? clock = null, Action<IDurableTaskBuilder>? more = null)
     {
         var calls = new RequestCounter(hubName);
         var attempts = new RequestCounter(hubName);
@@ -48,7 +51,12 @@ public sealed class BenchHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddProvider(warnings);
-        builder.Services.AddDurableTask(o =>
+        if (clock is not null)
+        {
+            builder.Services.AddSingleton(clock);
+        }
+
+        var durable = builder.Services.AddDurableTask(o =>
         {
             o.ConnectionString = connectionString;
             o.HubName = hubName;
@@ -69,6 +77,7 @@ public sealed class BenchHost : IAsyncDisposable
             .AddActivity<EchoGuid>()
             .AddActivity<SayHello>()
             .AddActivity<UtcNowActivity>());
+        more?.Invoke(durable);
         var host = builder.Build();
         await host.StartAsync();
         var bench = new BenchHost(host, calls, attempts, warnings);

@@ -7,11 +7,11 @@ using Governance.Durable;
 using Governance.TestSupport;
 
 // Benchmark of the Governance.Durable runtime on a private in-memory Azurite.
-//   dotnet run -c Release --project bench [-- --quick] [-- --only floor|latency|throughput|requests|timers|history|replay|memory|failover]
+//   dotnet run -c Release --project bench [-- --quick] [-- --only floor|latency|throughput|requests|timers|history|replay|memory|failover|committee]
 var argsList = args.ToList();
 bool quick = argsList.Contains("--quick");
 string? only = argsList.IndexOf("--only") is int i && i >= 0 && i + 1 < argsList.Count ? argsList[i + 1].ToLowerInvariant() : null;
-string[] scenarios = ["floor", "latency", "throughput", "requests", "timers", "history", "replay", "memory", "failover"];
+string[] scenarios = ["floor", "latency", "throughput", "requests", "timers", "history", "replay", "memory", "failover", "committee"];
 if (only is not null && !scenarios.Contains(only))
 {
     Console.Error.WriteLine($"Unknown scenario '{only}'. Choose one of: {string.Join(", ", scenarios)}.");
@@ -40,6 +40,7 @@ if (Run("history")) await s.HistoryAsync();
 if (Run("replay")) await s.ReplayAsync();
 if (Run("memory")) await s.MemoryAsync();
 if (Run("failover")) await new FailoverScenario(azurite.ConnectionString, quick, rows).RunAsync();
+if (Run("committee")) await new CommitteeYearScenario(azurite.ConnectionString, quick, rows).RunAsync();
 
 Console.WriteLine();
 Console.WriteLine($"## Results ({(quick ? "quick" : "full")} run, {total.Elapsed.TotalMinutes:F1} min)");

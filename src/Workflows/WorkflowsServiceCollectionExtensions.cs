@@ -1,9 +1,11 @@
 using Governance.Domain.Calendar;
 using Governance.Durable;
+using Governance.Workflows.AnnualReviews;
 using Governance.Workflows.Catalog;
 using Governance.Workflows.Common;
 using Governance.Workflows.CommunityProjects;
 using Governance.Workflows.Incubation;
+using Governance.Workflows.JointCommittee;
 using Governance.Workflows.SelfManagement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,10 +34,12 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton(sp => BuildCalendar(sp.GetRequiredService<IOptions<WorkflowSettings>>().Value));
         services.TryAddSingleton<NotificationOutbox>();
         services.TryAddSingleton<IWorkflowCatalog>(new GovernanceWorkflowCatalog([CommunityProjectsCatalog.FundingRound, CommunityProjectsCatalog.Project,
-            SelfManagementCatalog.EstateCommittee, SelfManagementCatalog.EstateProblem, IncubationCatalog.Incubation]));
+            SelfManagementCatalog.EstateCommittee, SelfManagementCatalog.EstateProblem, IncubationCatalog.Incubation,
+            JointCommitteeCatalog.Committee, JointCommitteeCatalog.WorkOrder, AnnualReviewsCatalog.TwoWayEvaluation, AnnualReviewsCatalog.EvaluationMeeting]));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, QingyuanPilotProjectsDemo>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, LiuheEstateCommitteeDemo>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, LiuheIncubationDemo>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDemoScenario, LiuheJointCommitteeDemo>());
         services.AddHostedService<CalendarChangeBroadcaster>();
 
         return builder.AddTasks(registry => registry
@@ -49,7 +53,16 @@ public static class WorkflowsServiceCollectionExtensions
             .AddOrchestrator<EstateProblemOrchestrator>()
             .AddActivity<LoadSelfManagementRulesActivity>()
             .AddOrchestrator<IncubationOrchestrator>()
-            .AddActivity<LoadIncubationRulesActivity>());
+            .AddActivity<LoadIncubationRulesActivity>()
+            .AddOrchestrator<JointCommitteeOrchestrator>()
+            .AddOrchestrator<WorkOrderOrchestrator>()
+            .AddActivity<LoadJointCommitteeRulesActivity>()
+            .AddActivity<StartWorkOrderActivity>()
+            .AddOrchestrator<TwoWayEvaluationOrchestrator>()
+            .AddOrchestrator<EvaluationMeetingOrchestrator>()
+            .AddActivity<LoadAnnualReviewRulesActivity>()
+            .AddActivity<FindYearProjectsActivity>()
+            .AddActivity<SubmitProjectRatingActivity>());
     }
 
     internal static WorkingDayCalendar BuildCalendar(WorkflowSettings settings)

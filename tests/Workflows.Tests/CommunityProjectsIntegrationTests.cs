@@ -85,7 +85,9 @@ public sealed class CommunityProjectsIntegrationTests(AzuriteFixture azurite) : 
                     await driver.AdvanceUntilAsync(yearLong, s => s.OpenSteps.Any(o => o.StepToken == token && o.EscalationLevel == (int)EscalationLevel.StreetOffice));
                 }
 
-                await driver.SubmitWhenWaitingAsync(yearLong, nameof(ProgressReported), new ProgressReported($"第{month}个月", 2, 40 * month, 800m * month));
+                var monthly = await client.WithActor("staff").SubmitAsync(yearLong, nameof(ProgressReported), new ProgressReported($"第{month}个月", 2, 40 * month, 800m * month),
+                    new SubmitOptions { StepToken = token });
+                Assert.True(monthly.Status == SubmissionStatus.Accepted, $"month {month}: {monthly.Status} {monthly.Decision?.MessageEn}");
                 if (month == 6)
                 {
                     await driver.SubmitWhenWaitingAsync(yearLong, nameof(MidTermChecked), new MidTermChecked(true, "进度正常", "项目监审组"));

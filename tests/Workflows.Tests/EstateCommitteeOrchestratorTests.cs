@@ -73,6 +73,8 @@ public class EstateCommitteeOrchestratorTests
         Assert.Empty(h.Rejected);
         Assert.Contains(h.Notifications, n => n.Kind == NotificationKinds.QuorumMissed && n.Recipient == Roles.Community);
         Assert.DoesNotContain(h.Notifications, n => n.EventName == ElectionSteps.AssemblyEvent && n.Kind == NotificationKinds.Escalation);
+        // One execution per year, and occurrences count from 1 again in each: the year keeps notice ids apart.
+        Assert.All(h.Notifications, n => Assert.StartsWith("2027.", n.NoticeId));
 
         // Empowerment started the estate's project, linked both ways.
         var start = Assert.Single(h.LinkedStarts);
@@ -173,7 +175,7 @@ public class EstateCommitteeOrchestratorTests
 
         Assert.Equal(["张建国", "李秀英", "赵桂兰"], report.Members);
         Assert.DoesNotContain(h.DeliveredEvents, e => e.Name is nameof(TalentSearchCompleted) or nameof(ConventionDrafted));
-        Assert.Contains(h.Notifications, n => n.NoticeId == "term.2030");
+        Assert.Contains(h.Notifications, n => n.NoticeId == "2030.term");
         var next = Assert.IsType<EstateCommitteeInput>(h.ContinuedAsNewWith);
         Assert.Equal((2031, 2, 2030), (next.Year, next.YearOfTerm, next.Committee!.ElectedInYear));
     }

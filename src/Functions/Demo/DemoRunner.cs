@@ -42,7 +42,7 @@ public static class DemoRunner
                 try
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    timeout.CancelAfter(scenarioTimeout ?? TimeSpan.FromMinutes(10));
+                    timeout.CancelAfter(scenarioTimeout ?? scenario.Timeout);
                     await scenario.RunAsync(driver, timeout.Token);
                     output.WriteLine($"--- {scenario.Name}: done");
                 }

@@ -8,6 +8,9 @@ public interface IDemoScenario
 {
     string Name { get; }
 
+    /// <summary>How long the scenario may take in real time; a process that runs a whole simulated year needs longer.</summary>
+    TimeSpan Timeout => TimeSpan.FromMinutes(10);
+
     Task RunAsync(IDemoDriver driver, CancellationToken cancellationToken);
 }
 

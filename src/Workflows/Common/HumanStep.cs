@@ -85,9 +85,11 @@ public static class HumanStep
     /// Waits for <see cref="HumanStepSpec.EventName"/> and returns <paramref name="accept"/>'s result; when
     /// <paramref name="accept"/> throws <see cref="DomainRuleException"/> the submission is refused and the wait goes on.
     /// <paramref name="describe"/> gives the one-line outcome the submitter reads (English, Chinese).
+    /// <paramref name="cancellation"/> withdraws the step (e.g. its quarter ended): it closes, its notices stop and the
+    /// task ends as cancelled.
     /// </summary>
     public static async Task<TResult> WaitAsync<T, TResult>(ProcessTracker tracker, HumanStepSpec spec, Func<T, TResult> accept,
-        Func<TResult, (string En, string Zh)>? describe = null)
+        Func<TResult, (string En, string Zh)>? describe = null, CancellationToken cancellation = default)
     {
         var ctx = tracker.Context;
         int occurrence = tracker.NextOccurrence(spec.EventName);
@@ -101,7 +103,7 @@ public static class HumanStep
         // Notices whose time has passed (e.g. a due date given in the past) are skipped rather than sent in a burst.
         var pending = new Queue<ScheduledNotice>(plan.Notices.Where(n => NoticeUtc(n) > tracker.UtcNow));
         Task<TResult> submitted = ctx.WaitForSubmission<T, TResult>(spec.EventName,
-            payload => Accept(spec, accept, describe, payload), new SubmissionWaitOptions { StepToken = token });
+            payload => Accept(spec, accept, describe, payload), new SubmissionWaitOptions { StepToken = token }, cancellation);
         using var calendarWatch = new CalendarWatch(ctx, token);
         Task<CalendarChanged>? calendarChanged = calendarWatch.WaitIfProvisional(plan);
         int replans = 0;
@@ -115,7 +117,7 @@ public static class HumanStep
                 timerCancellation.Cancel(); // the losing timer must not keep the instance alive
                 calendarWatch.Cancel();
                 tracker.Close(spec.EventName);
-                return await submitted;
+                return await submitted; // throws when the step was withdrawn
             }
 
             if (winner == calendarChanged)

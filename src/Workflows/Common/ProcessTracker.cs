@@ -110,11 +110,18 @@ public sealed class ProcessTracker(TaskOrchestrationContext context, ProcessKey 
         return n;
     }
 
+    /// <summary>
+    /// Prepended to every notice id of this run. A process that continues as new (one execution per year) sets it to
+    /// its year: step occurrences count from 1 again in every execution, and the outbox keeps one row per instance and
+    /// notice id, so without it next year's notices would overwrite this year's.
+    /// </summary>
+    public string NoticeIdPrefix { get; init; } = string.Empty;
+
     /// <summary>Records a notice in the notification outbox through an activity (so it is in history too).</summary>
     public Task NotifyAsync(string noticeId, string kind, string eventName, string stepZh, string stepEn, string recipient,
         EscalationLevel level, DateOnly? dueDate, string messageZh, string messageEn)
         => Context.CallActivityAsync(nameof(RecordNotificationActivity), new Notification(
-            Context.InstanceId, noticeId, Key.Workflow, Key.Street, Key.Community, Key.Year, Key.Round,
+            Context.InstanceId, NoticeIdPrefix + noticeId, Key.Workflow, Key.Street, Key.Community, Key.Year, Key.Round,
             eventName, stepZh, stepEn, kind, recipient, (int)level, level.ToEnglish(), dueDate, Today, new DateTimeOffset(UtcNow), messageZh, messageEn));
 
     private void Publish() => Context.SetCustomStatus(Status);

@@ -28,6 +28,12 @@ public sealed class WorkflowSettings
 
     /// <summary><c>Workflows:Incubation</c>: incubation of community organisations (§3).</summary>
     public Incubation.IncubationSettings Incubation { get; set; } = new();
+
+    /// <summary><c>Workflows:JointCommittee</c>: the joint Party committee's yearly rhythm (§4).</summary>
+    public JointCommitteeSettings JointCommittee { get; set; } = new();
+
+    /// <summary><c>Workflows:AnnualReviews</c>: the two-way evaluation and the year-end evaluation meeting (§5).</summary>
+    public AnnualReviewSettings AnnualReviews { get; set; } = new();
 }
 
 /// <summary>Reminder and escalation offsets in working days (bindable form of <see cref="EscalationPolicy"/>).</summary>

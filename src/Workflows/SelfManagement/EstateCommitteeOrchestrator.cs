@@ -19,7 +19,10 @@ public sealed class EstateCommitteeOrchestrator : TaskOrchestrator<EstateCommitt
     {
         var rules = await context.CallActivityAsync<SelfManagementRules>(nameof(LoadSelfManagementRulesActivity), WorkflowName);
         int term = input.TermYears ?? rules.TermYears;
-        var tracker = new ProcessTracker(context, new ProcessKey(WorkflowName, input.Street, input.Community, input.Year, input.Estate), rules.Escalation);
+        var tracker = new ProcessTracker(context, new ProcessKey(WorkflowName, input.Street, input.Community, input.Year, input.Estate), rules.Escalation)
+        {
+            NoticeIdPrefix = $"{input.Year}.", // one execution per year: notice ids stay unique across years
+        };
 
         var committee = input.Committee;
         int yearOfTerm = input.YearOfTerm;
@@ -34,7 +37,7 @@ public sealed class EstateCommitteeOrchestrator : TaskOrchestrator<EstateCommitt
         }
         else if (yearOfTerm > term)
         {
-            await tracker.NotifyAsync($"term.{input.Year}", NotificationKinds.Notice, ElectionSteps.AssemblyEvent, "换届选举", "New election", SelfManagementRoles.Community,
+            await tracker.NotifyAsync("term", NotificationKinds.Notice, ElectionSteps.AssemblyEvent, "换届选举", "New election", SelfManagementRoles.Community,
                 EscalationLevel.None, null,
                 $"{input.Estate}自管委员会任期{term}年届满({committee.ElectedInYear}年选出),进行换届选举。",
                 $"The {input.Estate} committee's {term}-year term (elected {committee.ElectedInYear}) has ended: a new election is held.");

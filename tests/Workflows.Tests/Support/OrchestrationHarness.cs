@@ -34,13 +34,13 @@ internal sealed class OrchestrationHarness
         Mock.Protected().Setup<ILoggerFactory>("LoggerFactory").Returns(NullLoggerFactory.Instance);
         Mock.Setup(c => c.SetCustomStatus(It.IsAny<object?>())).Callback<object?>(s => Statuses.Add((WorkflowStatus)s!));
         Mock.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>())).Returns<DateTime, CancellationToken>(CreateTimer);
+        Mock.Setup(c => c.ContinueAsNew(It.IsAny<object?>(), It.IsAny<bool>())).Callback<object?, bool>((input, _) => ContinuedAsNewWith = input);
         Mock.Setup(c => c.WaitForExternalEvent<It.IsAnyType>(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Returns(new InvocationFunc(inv => WaitForEvent(inv.Method.GetGenericArguments()[0], (string)inv.Arguments[0], (CancellationToken)inv.Arguments[1])));
         Mock.Setup(c => c.WaitForSubmission<It.IsAnyType, It.IsAnyType>(It.IsAny<string>(),
                 It.IsAny<Func<It.IsAnyType, SubmissionAcceptance<It.IsAnyType>>>(), It.IsAny<SubmissionWaitOptions?>(), It.IsAny<CancellationToken>()))
             .Returns(new InvocationFunc(inv => WaitForSubmission(inv.Method.GetGenericArguments(), (string)inv.Arguments[0], (Delegate)inv.Arguments[1],
                 (SubmissionWaitOptions?)inv.Arguments[2], (CancellationToken)inv.Arguments[3])));
-        Mock.Setup(c => c.ContinueAsNew(It.IsAny<object?>(), It.IsAny<bool>())).Callback<object?, bool>((input, _) => ContinuedAsNewWith = input);
         Mock.Setup(c => c.CallActivityAsync<It.IsAnyType>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Returns(new InvocationFunc(inv => Completed(inv.Method.GetGenericArguments()[0], RunActivity((TaskName)inv.Arguments[0], inv.Arguments[1]))));
         Mock.Setup(c => c.CallSubOrchestratorAsync<It.IsAnyType>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
@@ -54,6 +54,12 @@ internal sealed class OrchestrationHarness
     }
 
     public Mock<TaskOrchestrationContext> Mock { get; }
+
+    /// <summary>Runs activities the harness does not know (e.g. starting linked instances); returns their result.</summary>
+    public Func<string, object?, object?>? OtherActivities { get; set; }
+
+    /// <summary>The input the orchestrator continued as new with, if it did.</summary>
+    public object? ContinuedAsNewWith { get; private set; }
 
     public DateTime Now { get; private set; }
 
@@ -255,15 +261,12 @@ internal sealed class OrchestrationHarness
             nameof(SelfManagement.LoadSelfManagementRulesActivity) => SelfManagement.SelfManagementRules.From(Settings),
             nameof(StartLinkedProjectActivity) => StartLinked((LinkedProjectStart)input!),
             nameof(Incubation.LoadIncubationRulesActivity) => Incubation.IncubationRules.From(Settings),
-            _ => throw new InvalidOperationException("Unknown activity " + name),
+            _ => OtherActivities?.Invoke(name.Name, input) ?? throw new InvalidOperationException("Unknown activity " + name),
         };
     }
 
     /// <summary>Linked projects the instance started (the activity's input).</summary>
     public List<LinkedProjectStart> LinkedStarts { get; } = [];
-
-    /// <summary>The input given to ContinueAsNew, when the orchestrator continued as new.</summary>
-    public object? ContinuedAsNewWith { get; private set; }
 
     private ProcessLink StartLinked(LinkedProjectStart start)
     {

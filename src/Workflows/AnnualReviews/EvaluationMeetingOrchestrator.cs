@@ -1,0 +1,81 @@
+using Governance.Domain.Evaluation;
+using Governance.Durable;
+using Governance.Workflows.Common;
+using Governance.Workflows.CommunityProjects;
+
+namespace Governance.Workflows.AnnualReviews;
+
+/// <summary>
+/// §5, the year-end evaluation meeting (年度评议大会, Chaoyang): every year on its configured day it finds the
+/// community's projects of the year by their tags, takes the meeting's on-site inspection and satisfaction rating of
+/// each project that awaits it (every such project exactly once), submits each rating to its project as that
+/// project's satisfaction step through the submission API (the project then publicises its own result and closes),
+/// and publicises the meeting's results. Then it continues as new into the next year.
+/// </summary>
+public sealed class EvaluationMeetingOrchestrator : TaskOrchestrator<EvaluationMeetingInput, EvaluationMeetingRecord>
+{
+    public const string WorkflowName = "year-end-evaluation-meeting";
+
+    private static readonly TaskOptions SubmitRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(30), 2));
+
+    public override async Task<EvaluationMeetingRecord> RunAsync(TaskOrchestrationContext context, EvaluationMeetingInput input)
+    {
+        var rules = input.Rules ?? await context.CallActivityAsync<AnnualReviewRules>(nameof(LoadAnnualReviewRulesActivity), WorkflowName);
+        var tracker = new ProcessTracker(context, new ProcessKey(WorkflowName, input.Street, input.Community, input.Year, null), rules.Escalation)
+        {
+            NoticeIdPrefix = $"{input.Year}.", // one execution per year: notice ids stay unique across years
+        };
+        await AnnualSchedule.WaitForDayAsync(tracker, rules.EvaluationMeetingOn(input.Year), $"{input.Year}年度评议大会", $"Year-end evaluation meeting {input.Year}");
+
+        var found = await context.CallActivityAsync<IReadOnlyList<YearProject>>(nameof(FindYearProjectsActivity), new YearProjectsQuery(input.Street, input.Community, input.Year));
+        var due = found.Where(p => p.AwaitsRating).ToList();
+        var notReady = found.Where(p => !p.AwaitsRating).ToList();
+        var ids = due.Select(p => p.InstanceId).ToList();
+        var held = await HumanStep.WaitAsync<EvaluationMeetingHeld, EvaluationMeetingHeld>(tracker,
+            new HumanStepSpec(nameof(EvaluationMeetingHeld), $"召开年度评议大会(现场查看并测评{due.Count}个项目)", $"Hold the evaluation meeting (inspect and rate {due.Count} projects)",
+                Roles.StreetOffice, DueInWorkingDays: rules.StepWorkingDays),
+            h =>
+            {
+                ProjectEvaluationRatings.Check(ids, h.Ratings);
+                return h;
+            },
+            h => ($"Meeting recorded: {h.Ratings.Count} projects rated; each rating goes to its project.", $"评议结果已受理：测评项目{h.Ratings.Count}个，逐一提交各项目。"));
+
+        // Each rating goes to its project through the submission API, one after another (the project decides it).
+        var results = new List<ProjectRatingResult>();
+        foreach (var rating in held.Ratings)
+        {
+            var project = due.Single(p => p.InstanceId == rating.ProjectInstanceId);
+            ProjectRatingAnswer answer;
+            try
+            {
+                answer = await context.CallActivityAsync<ProjectRatingAnswer>(nameof(SubmitProjectRatingActivity), new ProjectRatingSubmission(rating.ProjectInstanceId,
+                    $"{context.InstanceId}:{input.Year}:{rating.ProjectInstanceId}", new SatisfactionRated(rating.Respondents, rating.Satisfied, held.HeldOn)), SubmitRetry);
+            }
+            catch (TaskFailedException failed)
+            {
+                answer = new ProjectRatingAnswer(SubmissionStatus.NotAwaited, "project-unreachable", failed.FailureDetails.ErrorMessage);
+            }
+
+            results.Add(new ProjectRatingResult(project.InstanceId, project.ProjectName, Math.Round((decimal)rating.Satisfied / rating.Respondents, 4),
+                rating.Inspection, answer.Status, answer.Rule));
+        }
+
+        int respondents = held.Ratings.Sum(r => r.Respondents), satisfied = held.Ratings.Sum(r => r.Satisfied);
+        decimal? overall = respondents == 0 ? null : Math.Round((decimal)satisfied / respondents, 4);
+        await Publicity.RunAsync(tracker, new PublicitySpec($"{input.Year}年度评议大会结果", $"the {input.Year} evaluation meeting's results",
+            rules.PublicityWorkingDays, Roles.StreetOffice, rules.ObjectionRulingWorkingDays,
+            $"{string.Join(";", results.Select(r => $"“{r.ProjectName}”满意度{r.SatisfactionRate:P1}"))};总体满意度{overall:P1}",
+            $"{string.Join("; ", results.Select(r => $"'{r.ProjectName}' {r.SatisfactionRate:P1}"))}; overall {overall:P1}"));
+        // An objection to a project's own rating is ruled in that project's publicity; the meeting's list is informative.
+
+        var record = new EvaluationMeetingRecord(input.Year, held.HeldOn, held.Attendees, results, notReady, overall);
+        tracker.Step($"{input.Year}年度评议大会结束", $"{input.Year} evaluation meeting closed");
+        if (input.LastYear is not { } last || input.Year < last)
+        {
+            context.ContinueAsNew(input with { Year = input.Year + 1, PreviousYear = record });
+        }
+
+        return record;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using Governance.Domain.Calendar;
+
+namespace Governance.Functions.Tests;
+
+/// <summary>The joint committee over HTTP: its rules answer 400 at once, naming the field and rule.</summary>
+[Collection(ServiceCollection.Name)]
+public sealed class JointCommitteeApiTests(ServiceFixture fixture) : IAsyncLifetime
+{
+    private ServiceHost host = null!;
+    private HttpClient staff = null!;
+
+    public async Task InitializeAsync()
+    {
+        host = await ServiceHost.StartGovernanceAsync(fixture.ConnectionString, "gov" + Guid.NewGuid().ToString("N")[..10]);
+        staff = host.Client("staff");
+    }
+
+    public async Task DisposeAsync() => await host.DisposeAsync();
+
+    [Fact]
+    public async Task A_work_order_with_a_past_deadline_is_a_400_naming_field_and_rule_and_a_valid_one_is_taken()
+    {
+        string id = $"jc-{Guid.NewGuid():N}";
+        var today = ChinaTime.Today(TimeProvider.System);
+        using (var start = await staff.PostAsync($"/api/workflows/joint-committee?instanceId={id}", Http.Json(new
+        {
+            street = "浏河镇", community = "浏河社区", year = today.Year, memberUnits = new[] { "浏河社区党委", "浏河镇派出所" },
+        })))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        }
+
+        await Http.WaitForStepAsync(staff, id, "WorkOrderRaised");
+        using var late = await staff.PostAsync($"/api/workflows/{id}/events/WorkOrderRaised", Http.Json(new
+        {
+            title = "3号楼楼道堆物清理", description = "消防隐患", deadline = today.AddDays(-1), raisedBy = "浏河社区",
+        }));
+
+        var problem = await late.ProblemAsync(400);
+        Assert.Equal(("deadline", "order.deadline"), ((string?)problem["field"], (string?)problem["rule"]));
+        Assert.Contains("已过", (string?)problem["detailZh"]);
+
+        using var ok = await staff.PostAsync($"/api/workflows/{id}/events/WorkOrderRaised", Http.Json(new
+        {
+            title = "3号楼楼道堆物清理", description = "消防隐患", deadline = today.AddDays(10), raisedBy = "浏河社区",
+        }));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Contains($"{id}:order:{today.Year}-001", (string?)(await ok.ReadJsonAsync())["summary"]);
+    }
+
+    [Fact]
+    public async Task A_committee_without_member_units_is_refused_before_it_starts()
+    {
+        using var start = await staff.PostAsync($"/api/workflows/joint-committee?instanceId=jc-{Guid.NewGuid():N}", Http.Json(new
+        {
+            street = "浏河镇", community = "浏河社区", year = 2026, memberUnits = Array.Empty<string>(),
+        }));
+
+        Assert.Equal("memberUnits", (string?)(await start.ProblemAsync(400))["field"]);
+    }
+}
