@@ -138,4 +138,23 @@ public sealed class SelfManagementAndIncubationApiTests(ServiceFixture fixture) 
         var problem = await tooLong.ProblemAsync(400);
         Assert.Equal(("max-length", "community"), ((string?)problem["rule"], (string?)problem["field"]));
     }
+
+    [Theory]
+    [InlineData("estate-problem", "estate-committee")]
+    [InlineData("joint-committee-work-order", "joint-committee")]
+    public async Task A_process_started_by_its_parent_cannot_be_started_directly(string workflow, string parent)
+    {
+        string id = $"direct-{Guid.NewGuid():N}";
+        using var start = await staff.PostAsync($"/api/workflows/{workflow}?instanceId={id}", Http.Json(new { }));
+
+        var problem = await start.ProblemAsync(400);
+        Assert.Equal(("started-by-parent", "name", parent), ((string?)problem["rule"], (string?)problem["field"], (string?)problem["startedBy"]));
+        Assert.False(string.IsNullOrEmpty((string?)problem["detailZh"]));
+        using var status = await staff.GetAsync($"/api/workflows/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, status.StatusCode); // nothing was created
+
+        // The catalog still lists it (for its steps and history) and says who starts it.
+        var catalog = await staff.GetStringAsync("/api/workflows/catalog");
+        Assert.Contains($"\"startedBy\":\"{parent}\"", catalog);
+    }
 }

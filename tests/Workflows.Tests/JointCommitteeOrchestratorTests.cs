@@ -19,15 +19,12 @@ public class JointCommitteeOrchestratorTests
     private static (OrchestrationHarness Harness, List<StartWorkOrderRequest> Orders, List<LinkedProjectStart> Projects) Year2026()
     {
         var orders = new List<StartWorkOrderRequest>();
-        var projects = new List<LinkedProjectStart>();
         var h = new OrchestrationHarness(YearStartsUtc, "liuhe-committee")
         {
             OtherActivities = (name, input) => name switch
             {
                 nameof(LoadJointCommitteeRulesActivity) => JointCommitteeRules.From(new WorkflowSettings()),
                 nameof(StartWorkOrderActivity) => Recorded(orders, (StartWorkOrderRequest)input!).InstanceId,
-                nameof(StartLinkedProjectActivity) => new ProcessLink(LinkedProjects.InstanceId("liuhe-committee", Recorded(projects, (LinkedProjectStart)input!).Key),
-                    "community-project", ProcessLink.Child),
                 _ => null,
             },
         };
@@ -57,7 +54,7 @@ public class JointCommitteeOrchestratorTests
         h.RaiseAt(At(10, 28), nameof(JointMeetingMinutesRecorded), Minutes());
         h.RaiseAt(At(12, 10), nameof(YearEndAssessed), new YearEndAssessed(
             [new(Units[0], 2, 90m), new(Units[1], 1, 85m), new(Units[2], 0, 80m), new(Units[3], 1, 88m)], "浏河镇党委"));
-        return (h, orders, projects);
+        return (h, orders, h.LinkedStarts); // the harness starts linked projects itself
     }
 
     private static T Recorded<T>(List<T> list, T item)

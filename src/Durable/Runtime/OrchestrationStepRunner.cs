@@ -158,7 +158,7 @@ internal sealed class OrchestrationStepRunner(
             busy = session.ActivitiesInFlight > 0 || session.Inbox.Count > 0;
         }
 
-        bool project = !session.ViewConfirmed || plan.ProjectionChanged
+        bool project = (!session.ViewConfirmed && !plan.State.IsAwaitingStart) || plan.ProjectionChanged
             && (!busy || plan.State.IsTerminal || previous is null || ProjectionWriter.ChangesProjection(previous, plan.State));
         if (project)
         {

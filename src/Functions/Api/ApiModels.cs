@@ -22,7 +22,8 @@ public sealed record CatalogEntry(
     string DisplayNameEn,
     string OrchestratorName,
     JsonNode InputSchema,
-    IReadOnlyList<CatalogEvent> Events);
+    IReadOnlyList<CatalogEvent> Events,
+    string? StartedBy = null);
 
 public sealed record CatalogEvent(string Name, string DisplayNameZh, string DisplayNameEn, string ResponsibleRole, JsonNode PayloadSchema);
 

@@ -65,7 +65,8 @@ public static class WorkflowEndpoints
     private static IResult GetCatalog(IWorkflowCatalog catalog)
         => TypedResults.Ok(catalog.Workflows.Select(w => new CatalogEntry(
             w.Name, w.DisplayNameZh, w.DisplayNameEn, w.OrchestratorName, Schema(w.InputType),
-            w.Events.Select(e => new CatalogEvent(e.Name, e.DisplayNameZh, e.DisplayNameEn, e.ResponsibleRole, Schema(e.PayloadType))).ToList())).ToList());
+            w.Events.Select(e => new CatalogEvent(e.Name, e.DisplayNameZh, e.DisplayNameEn, e.ResponsibleRole, Schema(e.PayloadType))).ToList(),
+            w.StartedBy)).ToList());
 
     internal static JsonNode Schema(Type type)
         => StrictJson.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions
@@ -128,6 +129,14 @@ public static class WorkflowEndpoints
         {
             return Problems.Result(404, "Not Found", $"No process named '{name}'. Known: {string.Join(", ", catalog.Workflows.Select(w => w.Name))}.",
                 $"没有名为“{name}”的流程。", "name", "unknown-workflow");
+        }
+
+        if (definition.StartedBy is { } parent)
+        {
+            // Refused before anything is read or written: the parent checks the rules and links the two instances.
+            return Problems.BadRequest($"'{definition.Name}' is started by its '{parent}' process, not directly: submit the step there that raises it.",
+                $"“{definition.DisplayNameZh}”由“{parent}”流程发起，不能直接启动：请在该流程中提交相应步骤。", "name", "started-by-parent",
+                new Dictionary<string, object?> { ["startedBy"] = parent });
         }
 
         string? instanceId = context.Request.Query["instanceId"].FirstOrDefault() ?? context.Request.Headers[InstanceIdHeader].FirstOrDefault();

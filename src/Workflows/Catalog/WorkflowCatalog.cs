@@ -14,6 +14,13 @@ public sealed record WorkflowDefinition(
 {
     /// <summary>Search tags (street, community, year, round...) derived from a valid input.</summary>
     public Func<object, IReadOnlyDictionary<string, string>> TagsFromInput { get; init; } = _ => new Dictionary<string, string>();
+
+    /// <summary>
+    /// The process that starts instances of this one (e.g. an estate problem is started by its committee), or null
+    /// when people start it. Such a process is listed for its steps, inbox and history, but the API refuses to start it
+    /// directly: its parent checks the rules and links the two.
+    /// </summary>
+    public string? StartedBy { get; init; }
 }
 
 /// <summary>A human step: the external event that carries its result, who is responsible for it, and its payload type.</summary>

@@ -42,6 +42,7 @@ public static class JointCommitteeCatalog
         ])
     {
         TagsFromInput = input => input is WorkOrderInput i ? WorkOrderTags(i) : new Dictionary<string, string>(),
+        StartedBy = JointCommitteeOrchestrator.WorkflowName,
     };
 
     public static Dictionary<string, string> WorkOrderTags(WorkOrderInput i)

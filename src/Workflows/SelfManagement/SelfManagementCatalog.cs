@@ -51,5 +51,8 @@ public static class SelfManagementCatalog
     public static WorkflowDefinition EstateProblem { get; } = new(
         EstateProblemOrchestrator.WorkflowName, "小区问题办理", "Estate problem",
         nameof(EstateProblemOrchestrator), typeof(EstateProblemInput),
-        [new(nameof(ProblemSolved), "办理问题", "Solve the problem", typeof(ProblemSolved), SelfManagementRoles.EstateCommittee)]);
+        [new(nameof(ProblemSolved), "办理问题", "Solve the problem", typeof(ProblemSolved), SelfManagementRoles.EstateCommittee)])
+    {
+        StartedBy = EstateCommitteeOrchestrator.WorkflowName,
+    };
 }
