@@ -40,7 +40,7 @@ public sealed class CommunityProjectsIntegrationTests(AzuriteFixture azurite) : 
         using var host = builder.Build();
         await host.StartAsync();
         var client = host.Services.GetRequiredService<DurableTaskClient>();
-        var driver = new Driver(client, host.Services.GetRequiredService<DurableTaskHub>(), clock);
+        var driver = new FakeClockDriver(client, host.Services.GetRequiredService<DurableTaskHub>(), clock);
         try
         {
             const string round = "qingyuan2025";
@@ -60,7 +60,7 @@ public sealed class CommunityProjectsIntegrationTests(AzuriteFixture azurite) : 
                 new ReviewMeetingHeld(new DateOnly(2025, 3, 20), 40, [new ReviewVoteTally(1, 35, 30, 30), new ReviewVoteTally(3, 30, 25, 25)]));
             await driver.WaitForStepAsync(round, nameof(FundingDecided));
             await client.WithActor("leadershipGroup").SubmitAcceptedAsync(round, nameof(FundingDecided), new FundingDecided([new Grant(1, 10_000m), new Grant(3, 10_000m)], null, "领导小组"));
-            await driver.WaitForStepAsync(round, nameof(TeamFormed) + "@" + FundingRoundOrchestrator.ProjectInstanceId(round, 1));
+            await driver.WaitForChildStepAsync(round, FundingRoundOrchestrator.ProjectInstanceId(round, 1), nameof(TeamFormed));
 
             string yearLong = FundingRoundOrchestrator.ProjectInstanceId(round, 1), monthLong = FundingRoundOrchestrator.ProjectInstanceId(round, 3);
             var today = ChinaTime.ToChinaDate(clock.GetUtcNow());
@@ -152,105 +152,6 @@ public sealed class CommunityProjectsIntegrationTests(AzuriteFixture azurite) : 
         finally
         {
             await host.StopAsync();
-        }
-    }
-
-    /// <summary>Drives instances: waits for the worker, and moves the fake clock to the next durable timer when an instance is idle.</summary>
-    private sealed class Driver(DurableTaskClient client, DurableTaskHub hub, FakeTimeProvider clock)
-    {
-        public async Task<OrchestrationMetadata> WaitForStepAsync(string instanceId, string eventName)
-        {
-            // "Event@instance" waits for a sub-orchestration to exist (moving time for the parent meanwhile) and wait for the event.
-            if (eventName.Split('@') is [var name, var other])
-            {
-                var deadline = DateTime.UtcNow + CatchUp;
-                while (await client.GetInstanceAsync(other) is null)
-                {
-                    if (DateTime.UtcNow > deadline)
-                    {
-                        throw new TimeoutException($"{other} was never started by {instanceId}.");
-                    }
-
-                    var parent = await client.GetInstanceAsync(instanceId);
-                    if (parent is { IsRunning: true, NextTimerDueAt: { } due } && due > clock.GetUtcNow() && await IdleAsync(instanceId, parent))
-                    {
-                        clock.SetUtcNow(due);
-                    }
-
-                    await Task.Delay(20);
-                }
-
-                instanceId = other;
-                eventName = name;
-            }
-
-            return await AdvanceUntilAsync(instanceId, _ => true, m => m.WaitingForEvents.Contains(eventName));
-        }
-
-        public async Task SubmitWhenWaitingAsync(string instanceId, string eventName, object payload, string actor = "staff")
-        {
-            await WaitForStepAsync(instanceId, eventName);
-            await client.WithActor(actor).SubmitAcceptedAsync(instanceId, eventName, payload); // taken once answered: nothing left to wait for
-        }
-
-        public async Task<OrchestrationMetadata> WaitForCompletionAsync(string instanceId)
-            => await AdvanceUntilAsync(instanceId, _ => true, m => m.IsCompleted);
-
-        public Task<OrchestrationMetadata> AdvanceUntilAsync(string instanceId, Func<WorkflowStatus, bool> statusCondition)
-            => AdvanceUntilAsync(instanceId, statusCondition, _ => true);
-
-        public async Task<OrchestrationMetadata> AdvanceUntilAsync(string instanceId, Func<WorkflowStatus, bool> statusCondition, Func<OrchestrationMetadata, bool> condition)
-        {
-            var deadline = DateTime.UtcNow + CatchUp;
-            OrchestrationMetadata? m = null;
-            while (DateTime.UtcNow < deadline)
-            {
-                m = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
-                if (m is not null && condition(m) && (m.IsCompleted || (m.ReadCustomStatusAs<WorkflowStatus>() is { } s && statusCondition(s))))
-                {
-                    return m;
-                }
-
-                if (m is { IsRunning: true, NextTimerDueAt: { } due } && due > clock.GetUtcNow() && await IdleAsync(instanceId, m))
-                {
-                    clock.SetUtcNow(due);
-                }
-
-                await Task.Delay(20);
-            }
-
-            throw new TimeoutException($"{instanceId} did not reach the expected state within {CatchUp.TotalSeconds}s of real time. " +
-                $"Clock {clock.GetUtcNow():O}; status {m?.RuntimeStatus}; waiting [{string.Join(",", m?.WaitingForEvents ?? [])}]; next timer {m?.NextTimerDueAt:O}; custom {m?.SerializedCustomStatus}; failure {m?.FailureDetails}");
-        }
-
-        // Only move time when the instance has nothing else to do: the runtime says it has no work in hand, and the
-        // view read before is still current (nothing was committed meanwhile).
-        private async Task<bool> IdleAsync(string instanceId, OrchestrationMetadata seen)
-        {
-            if (!hub.IsIdle(instanceId))
-            {
-                return false;
-            }
-
-            var now = await client.GetInstanceAsync(instanceId);
-            return now is not null && now.HistoryEventCount == seen.HistoryEventCount && now.LastUpdatedAt == seen.LastUpdatedAt
-                && hub.IsIdle(instanceId);
-        }
-
-        private async Task Until(string instanceId, Func<OrchestrationMetadata, bool> condition, string what)
-        {
-            var deadline = DateTime.UtcNow + CatchUp;
-            while (DateTime.UtcNow < deadline)
-            {
-                if (await client.GetInstanceAsync(instanceId, true) is { } m && condition(m))
-                {
-                    return;
-                }
-
-                await Task.Delay(20);
-            }
-
-            throw new TimeoutException($"{instanceId}: {what} not observed.");
         }
     }
 }

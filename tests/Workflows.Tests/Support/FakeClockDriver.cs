@@ -62,6 +62,29 @@ internal sealed class FakeClockDriver(DurableTaskClient client, DurableTaskHub h
     public Task<OrchestrationMetadata> WaitForStepAsync(string instanceId, string eventName)
         => AdvanceUntilAsync(instanceId, _ => true, m => m.WaitingForEvents.Contains(eventName));
 
+    /// <summary>Moves time for <paramref name="parentId"/> until it has started <paramref name="childId"/>, then waits for the child's step.</summary>
+    public async Task<OrchestrationMetadata> WaitForChildStepAsync(string parentId, string childId, string eventName)
+    {
+        var deadline = DateTime.UtcNow + CatchUp;
+        while (await client.GetInstanceAsync(childId) is null)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{childId} was never started by {parentId}.");
+            }
+
+            var parent = await client.GetInstanceAsync(parentId);
+            if (parent is { IsRunning: true, NextTimerDueAt: { } due } && due > clock.GetUtcNow() && await IdleAsync(parentId, parent))
+            {
+                clock.SetUtcNow(due);
+            }
+
+            await Task.Delay(20);
+        }
+
+        return await WaitForStepAsync(childId, eventName);
+    }
+
     /// <summary>
     /// Waits for one occurrence of a step (its step token, e.g. <c>MonthlyAccountsPublished#3</c>), so a step just
     /// answered is never mistaken for its next occurrence while the instance's view catches up.
