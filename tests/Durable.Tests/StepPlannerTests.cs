@@ -24,7 +24,8 @@ public sealed class StepPlannerTests
             .AddOrchestrator(nameof(ActivityThenEvent), "", () => new ActivityThenEvent())
             .AddOrchestrator(nameof(ThreeEvents), "", () => new ThreeEvents())
             .AddOrchestrator(nameof(FireAndForget), "", () => new FireAndForget())
-            .AddOrchestrator(nameof(ContinueAtOnce), "", () => new ContinueAtOnce());
+            .AddOrchestrator(nameof(ContinueAtOnce), "", () => new ContinueAtOnce())
+            .AddOrchestrator(nameof(TwoChildren), "", () => new TwoChildren());
         var runner = new OrchestratorRunner(registry, new ServiceCollection().BuildServiceProvider(), NullLoggerFactory.Instance, "");
         planner = new StepPlanner(runner, NullLogger.Instance);
     }
@@ -248,6 +249,28 @@ public sealed class StepPlannerTests
     }
 
     /// <summary>Plans a step of <paramref name="messages"/> and applies it to <see cref="instance"/> as a commit would.</summary>
+    [Fact]
+    public void A_recursive_terminate_sends_a_terminate_to_every_child_without_an_outcome_and_a_plain_one_sends_none()
+    {
+        var started = Step(Start(nameof(TwoChildren)));
+        var childStarts = started.Plan!.OutboxMessages.Where(m => m.Event is ExecutionStartedEvent).ToList();
+        Assert.Equal(["child-a", "child-b"], childStarts.Select(m => m.InstanceId));
+        string exec = started.Plan.State.ExecutionId;
+        Step(new TaskMessage("child-a|done", Id, new SubOrchestrationInstanceCompletedEvent(0, "\"a\"") { Timestamp = Now }, exec));
+
+        var terminated = Step(Lifecycle(new ExecutionTerminatedEvent("stop") { Recursive = true }));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, terminated.Plan!.State.Status);
+        var toChild = Assert.Single(terminated.Plan.OutboxMessages); // child-b only: child-a has finished
+        Assert.Equal("child-b", toChild.InstanceId);
+        Assert.Equal(new ExecutionTerminatedEvent("stop") { Recursive = true, Timestamp = Now }, toChild.Event with { MessageId = null });
+
+        var plain = new StepPlannerTests();
+        plain.Step(plain.Start(nameof(TwoChildren)));
+        var plainEnd = plain.Step(plain.Lifecycle(new ExecutionTerminatedEvent("stop")));
+        Assert.Empty(plainEnd.Plan!.OutboxMessages);
+    }
+
     private StepDecision Step(params TaskMessage[] messages)
     {
         var decision = planner.Plan(instance, messages, Now);
@@ -310,6 +333,16 @@ public sealed class StepPlannerTests
             }
 
             return string.Join(",", values);
+        }
+    }
+
+    private sealed class TwoChildren : TaskOrchestrator<object?, string>
+    {
+        public override async Task<string> RunAsync(TaskOrchestrationContext context, object? input)
+        {
+            var a = context.CallSubOrchestratorAsync<string>("Child", null, new SubOrchestrationOptions(instanceId: "child-a"));
+            var b = context.CallSubOrchestratorAsync<string>("Child", null, new SubOrchestrationOptions(instanceId: "child-b"));
+            return await a + await b;
         }
     }
 

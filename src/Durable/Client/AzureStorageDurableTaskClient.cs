@@ -127,7 +127,7 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         // the text itself when the output is text.
         string? output = DurableJson.Serialize(options?.Output);
         string? reason = options?.Output as string ?? output;
-        await SendAsync(instanceId, new ExecutionTerminatedEvent(reason) { Output = output }, cancellation);
+        await SendAsync(instanceId, new ExecutionTerminatedEvent(reason) { Output = output, Recursive = options?.Recursive == true }, cancellation);
         if (options?.Recursive == true)
         {
             await TerminateChildrenAsync(instanceId, reason, cancellation);

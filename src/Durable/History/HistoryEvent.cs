@@ -89,6 +89,9 @@ public sealed record ExecutionTerminatedEvent(string? Reason) : HistoryEvent
 {
     /// <summary>The terminate output as JSON (the instance's output); null in events recorded before it existed, whose output is the reason.</summary>
     public string? Output { get; init; }
+
+    /// <summary>Also terminate the sub-orchestrations the instance started and that have not finished (and theirs).</summary>
+    public bool Recursive { get; init; }
 }
 
 public sealed record ExecutionSuspendedEvent(string? Reason) : HistoryEvent;

@@ -94,6 +94,21 @@ internal sealed class StepPlanner(OrchestratorRunner runner, ILogger logger)
         return decision;
     }
 
+    /// <summary>
+    /// A recursive terminate reaches every sub-orchestration the execution started and has no outcome of, also one
+    /// whose start is still queued (a terminate that arrives before a start is held and ends it as it starts).
+    /// </summary>
+    private static void TerminateChildren(InstanceSnapshot instance, InstanceState state, ExecutionTerminatedEvent terminated, StepPlan plan, DateTime now)
+    {
+        foreach (var (taskId, childId) in OpenWork.From(instance.History).SubOrchestrations)
+        {
+            plan.AddOutbox(new MessageOutboxItem(new TaskMessage(
+                $"{state.InstanceId}|{state.ExecutionId}|terminate|{taskId}",
+                childId,
+                new ExecutionTerminatedEvent(terminated.Reason) { Output = terminated.Output, Recursive = true, Timestamp = now })));
+        }
+    }
+
     /// <summary>Messages for an execution that runs (or is suspended, or between ContinueAsNew generations).</summary>
     private StepDecision PlanRunning(InstanceSnapshot instance, InstanceState current, List<HistoryEvent> fresh, List<TaskMessage> deferred, DateTime now)
     {
@@ -108,6 +123,10 @@ internal sealed class StepPlanner(OrchestratorRunner runner, ILogger logger)
         {
             plan.NewEvents.AddRange(inbound);
             plan.Complete(OrchestrationRuntimeStatus.Terminated, terminated.Output ?? DurableJson.Serialize(terminated.Reason), null, now);
+            if (terminated.Recursive)
+            {
+                TerminateChildren(instance, state, terminated, plan, now);
+            }
         }
         else if (inbound.LastOrDefault() is MessagePoisonedEvent poisoned)
         {
