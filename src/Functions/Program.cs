@@ -28,16 +28,7 @@ public static class Program
         {
             if (demo)
             {
-                // Ctrl-C / SIGTERM stop the demo between requests (the host's lifetime signals it), not only the web host.
-                try
-                {
-                    return await DemoRunner.RunAsync(app, cancellationToken: app.Lifetime.ApplicationStopping);
-                }
-                catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
-                {
-                    Console.WriteLine("Demo stopped.");
-                    return 130;
-                }
+                return await DemoRunner.RunAsync(app);
             }
 
             await app.RunAsync();

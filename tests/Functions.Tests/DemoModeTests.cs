@@ -27,11 +27,26 @@ public sealed class TestDemoScenario : IDemoScenario
     }
 }
 
+/// <summary>A scenario that waits for its step until the demo is stopped (a year-long scenario, cut short).</summary>
+public sealed class WaitingDemoScenario : IDemoScenario
+{
+    public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string Name => "waiting-demo";
+
+    public async Task RunAsync(IDemoDriver driver, CancellationToken cancellationToken)
+    {
+        string id = await driver.StartAsync(TestCatalog.Workflow, new ApprovalInput("楼道照明改造", "清源街道", "浏河社区", 18000), null, cancellationToken);
+        Started.TrySetResult();
+        await driver.WaitForStepAsync(id, "never-opened", cancellationToken);
+    }
+}
+
 /// <summary>Demo mode: accelerated clock, every registered scenario through the HTTP API, timelines printed.</summary>
 [Collection(ServiceCollection.Name)]
 public sealed class DemoModeTests(ServiceFixture fixture)
 {
-    private static WebApplication BuildDemo(Dictionary<string, string?> settings) => GovernanceApp.Build([], new GovernanceAppOptions
+    private static WebApplication BuildDemo(Dictionary<string, string?> settings, IDemoScenario? scenario = null) => GovernanceApp.Build([], new GovernanceAppOptions
         {
             UseLocalSettings = false,
             Demo = true,
@@ -41,9 +56,28 @@ public sealed class DemoModeTests(ServiceFixture fixture)
             {
                 b.Configuration.AddInMemoryCollection(settings);
                 b.Services.AddSingleton<IWorkflowCatalog, TestCatalog>();
-                b.Services.AddSingleton<IDemoScenario, TestDemoScenario>();
+                b.Services.AddSingleton(scenario ?? new TestDemoScenario());
             },
         });
+
+    [Fact]
+    public async Task Stopping_the_host_stops_the_demo_between_requests()
+    {
+        // Ctrl-C and SIGTERM stop the host; the demo used to run on (its scenarios did not see the host stop).
+        var scenario = new WaitingDemoScenario();
+        var app = BuildDemo(ServiceHost.Settings(fixture.ConnectionString, "demo" + Guid.NewGuid().ToString("N")[..10]), scenario);
+        await using var _ = app;
+        var output = new StringWriter();
+        var demo = DemoRunner.RunAsync(app, output, TimeSpan.FromMinutes(10));
+        await scenario.Started.Task.WaitAsync(TimeSpan.FromMinutes(2)); // a guard against hanging, not a timing
+
+        app.Lifetime.StopApplication();
+
+        int rc = await demo.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(130, rc);
+        Assert.Contains("Demo stopped.", output.ToString());
+        Assert.DoesNotContain("Demo finished", output.ToString());
+    }
 
     [Fact]
     public async Task Demo_runs_every_registered_scenario_end_to_end_and_prints_timelines()

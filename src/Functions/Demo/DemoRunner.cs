@@ -16,9 +16,27 @@ namespace Governance.Functions.Demo;
 /// </summary>
 public static class DemoRunner
 {
+    /// <summary>
+    /// Runs every scenario against the started service; 0 when all succeeded, 1 when one failed, 130 when stopped
+    /// (Ctrl-C / SIGTERM stop the host, and with it the demo between two requests).
+    /// </summary>
     public static async Task<int> RunAsync(WebApplication app, TextWriter? output = null, TimeSpan? scenarioTimeout = null, CancellationToken cancellationToken = default)
     {
         output ??= Console.Out;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
+        try
+        {
+            return await RunScenariosAsync(app, output, scenarioTimeout, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            output.WriteLine("Demo stopped.");
+            return 130;
+        }
+    }
+
+    private static async Task<int> RunScenariosAsync(WebApplication app, TextWriter output, TimeSpan? scenarioTimeout, CancellationToken cancellationToken)
+    {
         await app.StartAsync(cancellationToken);
         try
         {
