@@ -58,7 +58,8 @@ public sealed class ServiceHost : IAsyncDisposable
         {
             UseLocalSettings = false,
             RegisterWorkflows = false,
-            Tasks = r => r.AddOrchestrator<TestApproval>(TestApproval.Name).AddOrchestrator<TestAlwaysFails>(TestAlwaysFails.Name),
+            Tasks = r => r.AddOrchestrator<TestApproval>(TestApproval.Name).AddOrchestrator<TestAlwaysFails>(TestAlwaysFails.Name)
+                .AddOrchestrator<TestThreeYears>(TestThreeYears.Name),
             Configure = b =>
             {
                 b.Configuration.AddInMemoryCollection(settings);

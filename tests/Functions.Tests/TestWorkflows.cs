@@ -51,6 +51,23 @@ public sealed class TestApproval : TaskOrchestrator<ApprovalInput, string>
 }
 
 /// <summary>Fails at once (a process with a bug), so tests can look at what a failed instance shows.</summary>
+/// <summary>Runs three executions (like a yearly process that continues as new), each announcing its number, then completes.</summary>
+public sealed class TestThreeYears : TaskOrchestrator<int, string>
+{
+    public const string Name = "TestThreeYears";
+
+    public override Task<string> RunAsync(TaskOrchestrationContext context, int year)
+    {
+        context.SetCustomStatus($"year {year}");
+        if (year < 3)
+        {
+            context.ContinueAsNew(year + 1);
+        }
+
+        return Task.FromResult($"done in year {year}");
+    }
+}
+
 public sealed class TestAlwaysFails : TaskOrchestrator<string, string>
 {
     public const string Name = "TestAlwaysFails";

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -392,5 +393,32 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
         using var method = await Staff.PutAsync("/api/workflows/catalog", Http.Json("{}"));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, method.StatusCode);
         Assert.Equal("application/problem+json", method.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_process_that_continues_as_new_lists_its_executions_and_reads_each_ones_history_alone()
+    {
+        string id = NewId("years");
+        var client = fixture.Host.Services.GetRequiredService<Governance.Durable.DurableTaskClient>();
+        await client.ScheduleNewOrchestrationInstanceAsync(TestThreeYears.Name, 1, new Governance.Durable.StartOrchestrationOptions(id));
+        await client.WaitForInstanceCompletionAsync(id, cancellation: new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
+
+        var executions = (await (await fixture.Auditor.GetAsync($"/api/workflows/{id}/executions")).ReadJsonAsync()).AsArray();
+        Assert.Equal([1, 2, 3], executions.Select(e => (int)e!["number"]!));
+
+        var whole = (await (await fixture.Auditor.GetAsync($"/api/workflows/{id}/history?detail=all")).ReadJsonAsync()).AsArray();
+        Assert.Equal(3, whole.Count(e => (string?)e!["eventType"] == "ExecutionStartedEvent"));
+        foreach (var execution in executions)
+        {
+            var one = (await (await fixture.Auditor.GetAsync((string)execution!["historyUri"]! + "&detail=all")).ReadJsonAsync()).AsArray();
+            Assert.Single(one, e => (string?)e!["eventType"] == "ExecutionStartedEvent");
+            Assert.True(one.Count < whole.Count);
+        }
+
+        using var unknown = await fixture.Auditor.GetAsync($"/api/workflows/{id}/history?executionId=nope");
+        var problem = await unknown.ProblemAsync(404);
+        Assert.Equal("executionId", (string?)problem["field"]);
+        using var noInstance = await fixture.Auditor.GetAsync($"/api/workflows/{NewId()}/executions");
+        Assert.Equal(HttpStatusCode.NotFound, noInstance.StatusCode);
     }
 }

@@ -25,6 +25,9 @@ public sealed record CatalogEntry(
     IReadOnlyList<CatalogEvent> Events,
     string? StartedBy = null);
 
+/// <summary>One execution of an instance (a process that continues as new has one per year): its number, id and timeline.</summary>
+public sealed record ExecutionView(int Number, string ExecutionId, string HistoryUri);
+
 public sealed record CatalogEvent(string Name, string DisplayNameZh, string DisplayNameEn, string ResponsibleRole, JsonNode PayloadSchema);
 
 public sealed record WaitingStep(

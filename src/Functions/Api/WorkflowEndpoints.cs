@@ -46,8 +46,12 @@ public static class WorkflowEndpoints
             .WithName("Inbox").WithSummary("Open human steps across running instances / 待办事项")
             .Produces<IReadOnlyList<InboxItem>>().ProducesProblem(400);
 
+        api.MapGet("/workflows/{id}/executions", ExecutionsAsync).RequireAuthorization(Policies.Read)
+            .WithName("Executions").WithSummary("The instance's executions, oldest first (a yearly process has one per year) / 各期执行")
+            .Produces<IReadOnlyList<ExecutionView>>().ProducesProblem(404);
+
         api.MapGet("/workflows/{id}/history", HistoryAsync).RequireAuthorization(Policies.Read)
-            .WithName("History").WithSummary("Readable timeline: what, when, by whom (JSON or ?format=csv) / 流程记录")
+            .WithName("History").WithSummary("Readable timeline: what, when, by whom (JSON or ?format=csv; ?executionId= for one execution) / 流程记录")
             .Produces<IReadOnlyList<TimelineEntry>>().Produces(200, contentType: "text/csv").ProducesProblem(404);
 
         api.MapGet("/notifications", NotificationsAsync).RequireAuthorization(Policies.Read)
@@ -483,6 +487,23 @@ public static class WorkflowEndpoints
         return TypedResults.Ok(items.OrderBy(i => i.DueAt).ThenBy(i => i.InstanceId, StringComparer.Ordinal).Take(top).ToList());
     }
 
+    private static async Task<IResult> ExecutionsAsync(string id, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        if (ValidateInstanceId(id, "id") is { } bad)
+        {
+            return bad;
+        }
+
+        var executions = await client.GetExecutionIdsAsync(id, cancellationToken);
+        if (executions.Count == 0)
+        {
+            return Problems.InstanceNotFound(id);
+        }
+
+        return TypedResults.Ok(executions.Select((e, i) => new ExecutionView(i + 1, e,
+            $"/api/workflows/{Uri.EscapeDataString(id)}/history?executionId={Uri.EscapeDataString(e)}")).ToList());
+    }
+
     private static async Task<IResult> HistoryAsync(string id, HttpContext context, IWorkflowCatalog catalog, DurableTaskClient client, CancellationToken cancellationToken)
     {
         if (ValidateInstanceId(id, "id") is { } bad)
@@ -504,10 +525,22 @@ public static class WorkflowEndpoints
 
         var definition = DefinitionFor(catalog, metadata.Name);
         var executions = await client.GetExecutionIdsAsync(id, cancellationToken);
-        var events = new List<HistoryEvent>();
-        if (executions.Count <= 1)
+        string? only = context.Request.Query["executionId"].FirstOrDefault();
+        if (only is not null)
         {
-            events.AddRange(await client.GetInstanceHistoryAsync(id, null, cancellationToken));
+            if (!executions.Contains(only, StringComparer.Ordinal))
+            {
+                return Problems.NotFound($"Instance '{id}' has no execution '{only}' (see /api/workflows/{id}/executions).",
+                    $"流程实例“{id}”没有执行“{only}”(见 /api/workflows/{id}/executions)。", "executionId");
+            }
+
+            executions = [only];
+        }
+
+        var events = new List<HistoryEvent>();
+        if (only is null && executions.Count <= 1)
+        {
+            events.AddRange(await client.GetInstanceHistoryAsync(id, null, cancellationToken)); // the current execution: one scan
         }
         else
         {
