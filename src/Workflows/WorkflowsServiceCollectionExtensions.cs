@@ -24,6 +24,8 @@ public static class WorkflowsServiceCollectionExtensions
     public static IDurableTaskBuilder AddGovernanceWorkflows(this IDurableTaskBuilder builder, Action<WorkflowSettings>? configure = null)
     {
         var services = builder.Services;
+        // Reminders and escalations are what people were told: on the audit trail, not only in the history.
+        services.Configure<DurableTaskOptions>(o => o.AuditedActivities.Add(nameof(RecordNotificationActivity)));
         var options = services.AddOptions<WorkflowSettings>();
         if (configure is not null)
         {

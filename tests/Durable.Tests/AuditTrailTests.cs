@@ -38,6 +38,25 @@ public sealed class AuditTrailTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public void Only_activities_named_as_audited_are_records_with_the_figures_of_their_input()
+    {
+        var events = new HistoryEvent[]
+        {
+            new TaskScheduledEvent("RecordNotice", "{\"kind\":\"escalation\",\"recipient\":\"streetOffice\",\"level\":2}") { EventId = 3, Timestamp = Start.UtcDateTime },
+            new TaskScheduledEvent("LoadRules", "{}") { EventId = 4, Timestamp = Start.UtcDateTime },
+        };
+
+        var drafts = AuditRecordBuilder.DraftsFor("e1", events, new HashSet<string>(["recordnotice"], StringComparer.OrdinalIgnoreCase));
+
+        var notice = Assert.Single(drafts);
+        Assert.Equal(AuditKinds.TaskRecorded, notice.Kind);
+        Assert.Equal("RecordNotice", notice.Figures["task"]);
+        Assert.Contains(notice.Figures, kv => kv.Value == "escalation");
+        Assert.Contains(notice.Figures, kv => kv.Value == "streetOffice");
+        Assert.Empty(AuditRecordBuilder.DraftsFor("e1", events)); // by default activities are bookkeeping
+    }
+
+    [Fact]
     public void A_step_with_more_events_than_its_record_budget_folds_the_rest_into_one_record()
     {
         var events = Enumerable.Range(0, 120).Select(i => (HistoryEvent)new EventRaisedEvent("Noise", i.ToString()) { Actor = "noise", Timestamp = Start.UtcDateTime }).ToList();

@@ -106,6 +106,11 @@ public sealed class YearlyRhythmIntegrationTests(AzuriteFixture azurite) : IClas
         var notices = await host.Host.Services.GetRequiredService<NotificationOutbox>().QueryAsync(order, null, null, 100);
         Assert.Contains(notices, n => n.EventName == nameof(WorkOrderClaimed) && n.Kind == NotificationKinds.Escalation);
         Assert.Contains(notices, n => n.EventName == nameof(WorkOrderCompleted) && n.Kind == NotificationKinds.Escalation);
+        // What people were told is on the audit trail too, with its figures (not only in the history).
+        var trail = await new Governance.Durable.Audit.AuditTrail(host.Host.Services.GetRequiredService<DurableTaskHub>()).ReadAsync(order);
+        var told = trail!.Where(r => r.Kind == Governance.Durable.Audit.AuditKinds.TaskRecorded).ToList();
+        Assert.Contains(told, r => r.Figures.Values.Contains(NotificationKinds.Escalation) && r.Figures.Values.Contains(nameof(WorkOrderCompleted)));
+        Assert.True((await new Governance.Durable.Audit.AuditTrail(host.Host.Services.GetRequiredService<DurableTaskHub>()).VerifyAsync(order)).Intact);
         // The committee's history holds the order's submission and start, nothing of its claim or completion.
         var committee = await client.GetInstanceHistoryAsync(id);
         Assert.DoesNotContain(committee, e => e is SubmissionEvent s && s.Name is nameof(WorkOrderClaimed) or nameof(WorkOrderCompleted));

@@ -26,9 +26,9 @@ internal static class AuditLedger
     /// step, none when it has none (then no storage call is made).
     /// </summary>
     public static async Task<IReadOnlyList<TableTransactionAction>> ActionsForStepAsync(
-        TableClient history, InstanceState state, IReadOnlyList<HistoryEvent> newEvents, CancellationToken cancellationToken)
+        TableClient history, InstanceState state, IReadOnlyList<HistoryEvent> newEvents, ISet<string> auditedActivities, CancellationToken cancellationToken)
     {
-        var drafts = AuditRecordBuilder.DraftsFor(state.ExecutionId, newEvents);
+        var drafts = AuditRecordBuilder.DraftsFor(state.ExecutionId, newEvents, auditedActivities);
         if (drafts.Count == 0)
         {
             return [];

@@ -40,6 +40,7 @@ public static class AuditKinds
     public const string SubmissionNotAwaited = "submission.not-awaited";
     public const string SubmissionWrongStep = "submission.wrong-step-token";
     public const string EventRaised = "event.raised";
+    public const string TaskRecorded = "task.recorded";
     public const string MessagePoisoned = "message.poisoned";
 
     /// <summary>What exceeded one step's record budget, summarised in one record (kinds and count).</summary>

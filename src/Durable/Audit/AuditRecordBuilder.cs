@@ -19,9 +19,9 @@ public static class AuditRecordBuilder
     private const int MaxFigures = 40;
     private const int MaxFigureLength = 500;
 
-    public static List<AuditDraft> DraftsFor(string? executionId, IEnumerable<HistoryEvent> events)
+    public static List<AuditDraft> DraftsFor(string? executionId, IEnumerable<HistoryEvent> events, ISet<string>? auditedActivities = null)
     {
-        var drafts = events.Select(e => DraftOf(executionId, e)).OfType<AuditDraft>().ToList();
+        var drafts = events.Select(e => DraftOf(executionId, e, auditedActivities)).OfType<AuditDraft>().ToList();
         if (drafts.Count <= MaxRecordsPerStep)
         {
             return drafts;
@@ -39,7 +39,7 @@ public static class AuditRecordBuilder
         return kept;
     }
 
-    public static AuditDraft? DraftOf(string? executionId, HistoryEvent e)
+    public static AuditDraft? DraftOf(string? executionId, HistoryEvent e, ISet<string>? auditedActivities = null)
     {
         var f = new Dictionary<string, string>(StringComparer.Ordinal);
         string? kind;
@@ -88,6 +88,11 @@ public static class AuditRecordBuilder
                 kind = AuditKinds.EventRaised;
                 f["event"] = r.Name;
                 AddPayload(f, "input", r.Input);
+                break;
+            case TaskScheduledEvent t when auditedActivities?.Contains(t.Name) == true:
+                kind = AuditKinds.TaskRecorded;
+                f["task"] = t.Name;
+                AddPayload(f, "input", t.Input);
                 break;
             case SubOrchestrationInstanceCreatedEvent c:
                 kind = AuditKinds.InstanceLinked;

@@ -77,6 +77,13 @@ public sealed class DurableTaskOptions
     /// </summary>
     public TimeSpan? AuditRetention { get; set; }
 
+    /// <summary>
+    /// Activities whose scheduling is a record of the audit trail (kind <c>task.recorded</c>, with the figures of its
+    /// input), e.g. the reminders and escalations a process sends: what people were told is part of the record, while
+    /// other activities are bookkeeping that stays in the history only.
+    /// </summary>
+    public ISet<string> AuditedActivities { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Test hook: called at each point of the commit protocol; throwing simulates a crash there.</summary>
     public IDurableFaultInjector? FaultInjector { get; set; }
 }

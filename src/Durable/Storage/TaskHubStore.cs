@@ -39,8 +39,11 @@ internal sealed class TaskHubStore
     private const int MaxQueueMessageChars = 45_000;
     private const string BlobReferencePrefix = "blob:";
 
+    private readonly ISet<string> auditedActivities;
+
     public TaskHubStore(DurableTaskOptions options)
     {
+        auditedActivities = options.AuditedActivities;
         Names = new TaskHubNames(options.HubName, options.PartitionCount);
         var tableOptions = new TableClientOptions();
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
@@ -242,7 +245,7 @@ internal sealed class TaskHubStore
         }
 
         // The step's audit records (Audit/AuditLedger) are part of its commit, never written "later".
-        outcomes.AddRange(await Audit.AuditLedger.ActionsForStepAsync(History, commit.State, commit.NewEvents, cancellationToken));
+        outcomes.AddRange(await Audit.AuditLedger.ActionsForStepAsync(History, commit.State, commit.NewEvents, auditedActivities, cancellationToken));
 
         // Entity-group transactions hold at most 100 operations and 4 MiB; keep the last batch for the state row.
         int batchLimit = 99 - outcomes.Count;
