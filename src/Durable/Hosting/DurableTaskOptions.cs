@@ -30,6 +30,25 @@ public sealed class DurableTaskOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Test hook: the shortest idle wait between polls (the backoff starts here).</summary>
+    internal TimeSpan MinQueuePollingInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Cross-host wake-ups: a host that sends a message to a partition another host owns sends that owner a small
+    /// authenticated UDP datagram, so its idle listener polls at once instead of after its backoff; a client waiting
+    /// on such an instance asks the owner for a datagram when the instance changes. Best effort: polling remains the
+    /// fallback. Datagrams are signed with a key derived from the connection string and hub name; a valid one can
+    /// only make a host poll a queue or re-read a row sooner.
+    /// </summary>
+    public bool CrossHostWakeEnabled { get; set; } = true;
+
+    /// <summary>The address other hosts send wake-ups to (advertised in the partition leases); the first non-loopback IPv4 address by default.</summary>
+    public string? WakeAddress { get; set; }
+
+    /// <summary>UDP port this host receives wake-ups on; 0 (the default) picks a free port.</summary>
+    [Range(0, 65535)]
+    public int WakePort { get; set; }
+
     /// <summary>Version given to new instances when the caller names none.</summary>
     public string DefaultVersion { get; set; } = string.Empty;
 
