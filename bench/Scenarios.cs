@@ -7,14 +7,14 @@ namespace Governance.Bench;
 /// <summary>The six scenarios. Each runs on its own task hub (fresh tables/queues) in the shared Azurite.</summary>
 public sealed class Scenarios(string connectionString, bool quick, List<Row> rows)
 {
-    private static string Ms(double ms) => ms >= 100 ? $"{ms:F0} ms" : $"{ms:F1} ms";
+    internal static string Ms(double ms) => ms >= 100 ? $"{ms:F0} ms" : $"{ms:F1} ms";
 
-    private static string Yes(bool ok) => ok ? "yes" : "**no**";
+    internal static string Yes(bool ok) => ok ? "yes" : "**no**";
 
-    private static double Percentile(IReadOnlyList<double> sorted, double p)
+    internal static double Percentile(IReadOnlyList<double> sorted, double p)
         => sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var v = values.OrderBy(x => x).ToList();
         return v.Count == 0 ? double.NaN : v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
@@ -181,7 +181,7 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
         Console.WriteLine($"  → storage time per orchestration (excluding polling/leases): {totalMs / orchestrations:F1} ms");
     }
 
-    private static async Task<double> RunOneAsync(BenchHost h)
+    internal static async Task<double> RunOneAsync(BenchHost h)
     {
         long t0 = Stopwatch.GetTimestamp();
         string id = await h.Client.ScheduleNewOrchestrationInstanceAsync(nameof(OneActivity));
