@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Governance.Durable.Runtime;
 using Governance.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,10 +25,17 @@ public sealed class CrossHostWakeTests(AzuriteFixture azurite)
         o.MinQueuePollingInterval = TimeSpan.FromMinutes(1);
     }
 
-    private async Task<(TestHost Owner, TestHost Client)> StartPairAsync()
+    private async Task<(TestHost Owner, TestHost Client)> StartPairAsync(HistoryQueryCounter? ownerQueries = null)
     {
         string hub = TestHost.NewHubName();
-        var owner = await TestHost.StartAsync(azurite, Tasks, configure: SlowPolling, hubName: hub);
+        var owner = await TestHost.StartAsync(azurite, Tasks, configure: o =>
+        {
+            SlowPolling(o);
+            if (ownerQueries is not null)
+            {
+                o.ConfigureStorageClientOptions = c => c.AddPolicy(ownerQueries, HttpPipelinePosition.PerCall);
+            }
+        }, hubName: hub);
         var client = await TestHost.StartAsync(azurite, Tasks, configure: o => { SlowPolling(o); o.WorkerEnabled = false; }, hubName: hub);
         await WaitUntilAsync(() => owner.Hub.OwnedPartitions.Count == 1 && owner.Hub.IsControlQueueIdle(0));
         return (owner, client);
@@ -71,6 +80,58 @@ public sealed class CrossHostWakeTests(AzuriteFixture azurite)
         await client.Client.RaiseEventAsync(id, "First", "a");
 
         Assert.Same(InstanceWatchers.ChangedElsewhere, await change);
+    }
+
+    [Fact]
+    public async Task The_owner_of_an_instance_a_client_only_host_just_created_does_not_read_its_empty_history()
+    {
+        var queries = new HistoryQueryCounter();
+        var (owner, client) = await StartPairAsync(queries);
+        await using var _ = owner;
+        await using var __ = client;
+
+        string id = await client.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloCities));
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(30))).RuntimeStatus);
+
+        Assert.Equal(0, queries.Of(id));
+    }
+
+    /// <summary>Counts queries of the History table that filter on an instance id.</summary>
+    private sealed class HistoryQueryCounter : HttpPipelinePolicy
+    {
+        private readonly List<string> queries = [];
+
+        public int Of(string instanceId)
+        {
+            lock (queries)
+            {
+                return queries.Count(q => q.Contains(instanceId, StringComparison.Ordinal));
+            }
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Record(message);
+            ProcessNext(message, pipeline);
+        }
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Record(message);
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        private void Record(HttpMessage message)
+        {
+            var uri = message.Request.Uri.ToUri();
+            if (message.Request.Method == RequestMethod.Get && uri.AbsolutePath.Contains("History()", StringComparison.Ordinal))
+            {
+                lock (queries)
+                {
+                    queries.Add(Uri.UnescapeDataString(uri.Query));
+                }
+            }
+        }
     }
 
     [Fact]

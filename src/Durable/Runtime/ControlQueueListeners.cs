@@ -40,13 +40,19 @@ internal sealed class ControlQueueListeners(
     public async Task SendAsync(TaskMessage message, CancellationToken cancellationToken, bool newInstance = false)
     {
         QueueClient queue = store.ControlQueueFor(message.InstanceId);
-        string text = await store.ToQueueTextAsync(message);
         int partition = PartitionHash.PartitionOf(message.InstanceId, options.PartitionCount);
         bool owned = !lifetime.IsCrashed && partitions.Owns(partition);
         if (owned && newInstance)
         {
             newInstanceHints[message.Id] = partition;
         }
+        else if (newInstance)
+        {
+            // The owner is elsewhere: the hint travels with the message.
+            message = message with { NewInstance = true };
+        }
+
+        string text = await store.ToQueueTextAsync(message);
 
         await queue.SendMessageAsync(text, null, TimeSpan.FromSeconds(-1), cancellationToken);
         if (owned)
@@ -146,7 +152,9 @@ internal sealed class ControlQueueListeners(
                         message = await PoisonAsync(message, raw.DequeueCount, cancellationToken);
                     }
 
-                    sessions.Deliver(message, trigger, newInstanceHints.TryRemove(message.Id, out _));
+                    // A redelivered start may have been recorded already: it is not hinted (the hint would only cost a conflict).
+                    bool newInstance = newInstanceHints.TryRemove(message.Id, out _) || (message.NewInstance && raw.DequeueCount == 1);
+                    sessions.Deliver(message, trigger, newInstance);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
