@@ -42,9 +42,10 @@ internal sealed class TaskHubStore
     public TaskHubStore(DurableTaskOptions options)
     {
         Names = new TaskHubNames(options.HubName, options.PartitionCount);
-        var tableOptions = new TableClientOptions();
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
-        var blobOptions = new BlobClientOptions();
+        var transport = StorageTransports.For(options.MaxStorageConnectionsPerEndpoint);
+        var tableOptions = new TableClientOptions { Transport = transport };
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None, Transport = transport };
+        var blobOptions = new BlobClientOptions { Transport = transport };
         options.ConfigureStorageClientOptions?.Invoke(tableOptions);
         options.ConfigureStorageClientOptions?.Invoke(queueOptions);
         options.ConfigureStorageClientOptions?.Invoke(blobOptions);
