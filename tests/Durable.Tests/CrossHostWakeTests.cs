@@ -1,5 +1,4 @@
 using Azure.Core;
-using Azure.Core.Pipeline;
 using Governance.Durable.Runtime;
 using Governance.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -94,44 +93,6 @@ public sealed class CrossHostWakeTests(AzuriteFixture azurite)
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(30))).RuntimeStatus);
 
         Assert.Equal(0, queries.Of(id));
-    }
-
-    /// <summary>Counts queries of the History table that filter on an instance id.</summary>
-    private sealed class HistoryQueryCounter : HttpPipelinePolicy
-    {
-        private readonly List<string> queries = [];
-
-        public int Of(string instanceId)
-        {
-            lock (queries)
-            {
-                return queries.Count(q => q.Contains(instanceId, StringComparison.Ordinal));
-            }
-        }
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Record(message);
-            ProcessNext(message, pipeline);
-        }
-
-        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Record(message);
-            return ProcessNextAsync(message, pipeline);
-        }
-
-        private void Record(HttpMessage message)
-        {
-            var uri = message.Request.Uri.ToUri();
-            if (message.Request.Method == RequestMethod.Get && uri.AbsolutePath.Contains("History()", StringComparison.Ordinal))
-            {
-                lock (queries)
-                {
-                    queries.Add(Uri.UnescapeDataString(uri.Query));
-                }
-            }
-        }
     }
 
     [Fact]

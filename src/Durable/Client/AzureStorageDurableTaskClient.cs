@@ -356,7 +356,30 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         }
 
         await hub.EnsureStorageAsync(cancellation);
-        return await Store.ReadHistoryAsync(instanceId, executionId, cancellation);
+        var cache = hub.HistoryCache;
+        if (executionId is null)
+        {
+            // The view names the current execution; finished, its history is the cached one.
+            var view = await Store.Instances.GetEntityIfExistsAsync<TableEntity>(instanceId, string.Empty, ["ExecutionId", "RuntimeStatus"], cancellation);
+            if (view.HasValue && view.Value!.GetString("ExecutionId") is { } current
+                && Enum.TryParse<OrchestrationRuntimeStatus>(view.Value.GetString("RuntimeStatus"), out var status) && FinishedStatuses.Contains(status)
+                && cache.TryGet(instanceId, current, out var hit))
+            {
+                return hit.Events;
+            }
+        }
+        else if (cache.TryGet(instanceId, executionId, out var hit) && await Store.HoldsExecutionAsync(instanceId, hit.FirstRowKey, executionId, cancellation))
+        {
+            return hit.Events;
+        }
+
+        var read = await Store.ReadHistoryAsync(instanceId, executionId, cancellation);
+        if (read is { Finished: true, ExecutionId: { } id, FirstRowKey: { } first })
+        {
+            cache.Add(instanceId, id, first, read.Events);
+        }
+
+        return read.Events;
     }
 
     public override async Task<IReadOnlyList<string>> GetExecutionIdsAsync(string instanceId, CancellationToken cancellation = default)
@@ -429,6 +452,7 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
 
         await Store.Instances.DeleteEntityAsync(instanceId, string.Empty, ETag.All, cancellation);
         hub.Evict(instanceId);
+        hub.HistoryCache.Evict(instanceId);
         return new PurgeResult(1);
     }
 

@@ -78,6 +78,10 @@ public sealed class DurableTaskOptions
     [Range(0, 1_000_000)]
     public int InstanceCacheSize { get; set; } = 2_000;
 
+    /// <summary>History events of finished executions the client keeps in memory for repeated history reads; 0 disables the cache.</summary>
+    [Range(0, 10_000_000)]
+    public int HistoryCacheEventCount { get; set; } = 100_000;
+
     /// <summary>Run the worker (orchestrations, activities, timers) in this process; false for a client-only process.</summary>
     public bool WorkerEnabled { get; set; } = true;
 

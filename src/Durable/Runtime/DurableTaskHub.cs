@@ -42,6 +42,7 @@ public sealed class DurableTaskHub : IAsyncDisposable
         Registry = services.GetService<DurableTaskRegistry>() ?? new DurableTaskRegistry();
         Store = new TaskHubStore(Options);
         SubmissionStore = new Submissions.SubmissionStore(Store);
+        HistoryCache = new HistoryCache(Options.HistoryCacheEventCount);
         Partitions = new PartitionManager(Store, Options, logger);
         Timers = new TimerService(Store, Clock, logger, (message, trigger) => sessions!.Deliver(message, trigger));
         Recovery = new RecoverySweep(this, logger);
@@ -96,6 +97,9 @@ public sealed class DurableTaskHub : IAsyncDisposable
     internal Submissions.SubmissionWatchers SubmissionWatchers { get; } = new();
 
     internal Submissions.SubmissionStore SubmissionStore { get; }
+
+    /// <summary>Histories of finished executions this process read (see <see cref="Durable.HistoryCache"/>).</summary>
+    internal HistoryCache HistoryCache { get; }
 
     /// <summary>The partitions this host owns now.</summary>
     public IReadOnlyCollection<int> OwnedPartitions => Partitions.OwnedPartitions;
