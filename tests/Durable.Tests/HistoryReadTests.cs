@@ -7,7 +7,27 @@ namespace Governance.Durable.Tests;
 [Collection(AzuriteCollection.Name)]
 public sealed class HistoryReadTests(AzuriteFixture azurite)
 {
-    private static void Tasks(DurableTaskRegistry r) => r.AddOrchestrator<HelloCities>().AddActivity<SayHello>().AddOrchestrator<WaitForTwoEvents>();
+    private static void Tasks(DurableTaskRegistry r) => r.AddOrchestrator<HelloCities>().AddActivity<SayHello>().AddOrchestrator<WaitForTwoEvents>()
+        .AddOrchestrator<FanOutFanIn>().AddActivity<Square>();
+
+    [Fact]
+    public async Task A_history_longer_than_a_page_is_read_whole_and_in_order()
+    {
+        await using var host = await TestHost.StartAsync(azurite, Tasks);
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(FanOutFanIn), 1100);
+        var done = await host.WaitForCompletionAsync(id, TimeSpan.FromMinutes(2));
+        Assert.True(done.HistoryEventCount > 2_000, $"only {done.HistoryEventCount} events");
+        string executionId = (await host.Client.GetExecutionIdsAsync(id)).Single();
+
+        var current = await host.Client.GetInstanceHistoryAsync(id);
+        host.Hub.HistoryCache.Clear();
+        var byExecution = await host.Client.GetInstanceHistoryAsync(id, executionId);
+
+        Assert.Equal(done.HistoryEventCount, current.Count);
+        Assert.Equal(byExecution.Select(e => (e.EventType, e.EventId, e.Timestamp)), current.Select(e => (e.EventType, e.EventId, e.Timestamp)));
+        Assert.Equal(1100, current.OfType<TaskCompletedEvent>().Count());
+        Assert.IsType<ExecutionCompletedEvent>(current[^1]);
+    }
 
     [Fact]
     public async Task A_finished_execution_is_read_from_storage_once_and_the_same_history_is_returned_again()

@@ -313,36 +313,57 @@ internal sealed class TaskHubStore
         string[] columns = ["RowKey", "Data"];
         if (executionId is null)
         {
-            // The current execution: one forward scan of the state row and the newest generation, outbox rows skipped.
+            // The current execution: the first page holds the state row and the newest generation's first events
+            // (outbox rows skipped); the state row tells how many follow, so the rest is fetched by key range, in
+            // parallel pages, rather than page after page.
             InstanceState? state = null;
             string? prefix = null;
             var history = new List<HistoryEvent>();
             string filter = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and (RowKey eq {StateRowKey} or RowKey ge {HistoryPrefix})");
-            await foreach (var row in History.QueryAsync<TableEntity>(filter, select: columns, cancellationToken: cancellationToken))
+            await foreach (var page in History.QueryAsync<TableEntity>(filter, MaxPageSize, columns, cancellationToken).AsPages(pageSizeHint: MaxPageSize))
             {
-                if (row.RowKey == StateRowKey)
+                foreach (var row in page.Values)
                 {
-                    state = await ReadStateAsync(row);
-                    prefix = HistoryRowPrefix(state.Generation);
-                    history.Capacity = state.HistoryCount;
-                }
-                else if (prefix is not null && row.RowKey.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    if (history.Count < state!.HistoryCount)
+                    if (row.RowKey == StateRowKey)
+                    {
+                        state = await ReadStateAsync(row);
+                        prefix = HistoryRowPrefix(state.Generation);
+                        history.Capacity = state.HistoryCount;
+                    }
+                    else if (prefix is not null && row.RowKey.StartsWith(prefix, StringComparison.Ordinal) && history.Count < state!.HistoryCount)
                     {
                         history.Add(await ReadEventAsync(row));
                     }
+                    else
+                    {
+                        // Older generations (or leftovers beyond the count) follow: the first page had all there is.
+                        break;
+                    }
                 }
-                else
+
+                break;
+            }
+
+            if (state is null)
+            {
+                return new HistoryRead([], null, false, null);
+            }
+
+            if (history.Count < state.HistoryCount)
+            {
+                var ranges = new List<Task<List<HistoryEvent>>>();
+                for (int from = history.Count; from < state.HistoryCount; from += MaxPageSize)
                 {
-                    // Older generations follow the current one (or there is no state row): stop reading.
-                    break;
+                    ranges.Add(ReadHistoryRangeAsync(instanceId, state.Generation, from, Math.Min(from + MaxPageSize, state.HistoryCount), cancellationToken));
+                }
+
+                foreach (var range in await Task.WhenAll(ranges))
+                {
+                    history.AddRange(range);
                 }
             }
 
-            return state is null
-                ? new HistoryRead([], null, false, null)
-                : new HistoryRead(history, state.ExecutionId, state.IsTerminal, HistoryRowKey(state.Generation, 0));
+            return new HistoryRead(history, state.ExecutionId, state.IsTerminal, HistoryRowKey(state.Generation, 0));
         }
 
         var stateRow = await History.GetEntityIfExistsAsync<TableEntity>(instanceId, StateRowKey, ["Data"], cancellationToken);
@@ -383,6 +404,21 @@ internal sealed class TaskHubStore
         }
 
         return new HistoryRead(events, executionId, !isCurrent || current.IsTerminal, firstRowKey);
+    }
+
+    private const int MaxPageSize = 1000;
+
+    /// <summary>Events <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive) of a generation: at most one page.</summary>
+    private async Task<List<HistoryEvent>> ReadHistoryRangeAsync(string instanceId, int generation, int from, int to, CancellationToken cancellationToken)
+    {
+        var events = new List<HistoryEvent>(to - from);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and RowKey ge {HistoryRowKey(generation, from)} and RowKey lt {HistoryRowKey(generation, to)}");
+        await foreach (var row in History.QueryAsync<TableEntity>(filter, MaxPageSize, ["Data"], cancellationToken))
+        {
+            events.Add(await ReadEventAsync(row));
+        }
+
+        return events;
     }
 
     /// <summary>True when the row still holds an event of the execution (it was not purged meanwhile).</summary>
