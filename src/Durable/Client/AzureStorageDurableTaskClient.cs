@@ -32,6 +32,19 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default)
     {
         await hub.EnsureStorageAsync(cancellation);
+        await hub.StartGate.WaitAsync(cancellation);
+        try
+        {
+            return await StartAsync(orchestratorName, input, options, cancellation);
+        }
+        finally
+        {
+            hub.StartGate.Release();
+        }
+    }
+
+    private async Task<string> StartAsync(TaskName orchestratorName, object? input, StartOrchestrationOptions? options, CancellationToken cancellation)
+    {
         string instanceId = options?.InstanceId ?? Guid.NewGuid().ToString("N");
         InstanceIds.EnsureValid(instanceId);
         if (string.IsNullOrWhiteSpace(orchestratorName.Name))

@@ -93,11 +93,19 @@ public sealed class DurableTaskOptions
 
     /// <summary>
     /// Most connections this process opens to each storage endpoint (table, queue, blob), shared by every hub with the
-    /// same limit. Beyond it requests wait for a free connection: a thousand concurrent callers would otherwise open a
-    /// thousand connections, and setting them up costs the storage service more than the requests (on Azurite, 2–3×).
+    /// same limit; null (the default) leaves the Azure SDK's shared transport, which opens one per concurrent request.
+    /// A limit applies to the worker's requests too (lease renewals wait behind queued client requests).
     /// </summary>
     [Range(1, 10_000)]
-    public int MaxStorageConnectionsPerEndpoint { get; set; } = 32;
+    public int? MaxStorageConnectionsPerEndpoint { get; set; }
+
+    /// <summary>
+    /// Starts one client issues to storage at the same time; more callers wait their turn. A thousand concurrent
+    /// starts would otherwise open a thousand connections at once, whose set-up costs the storage service more than
+    /// the starts themselves (2–3× on Azurite); 32 keep the storage service busy without that cost.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentStarts { get; set; } = 32;
 
     /// <summary>Adjusts the Azure SDK client options of every storage client (e.g. to add a pipeline policy that counts requests).</summary>
     public Action<Azure.Core.ClientOptions>? ConfigureStorageClientOptions { get; set; }

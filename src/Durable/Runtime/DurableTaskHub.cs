@@ -43,6 +43,7 @@ public sealed class DurableTaskHub : IAsyncDisposable
         Store = new TaskHubStore(Options);
         SubmissionStore = new Submissions.SubmissionStore(Store);
         HistoryCache = new HistoryCache(Options.HistoryCacheEventCount);
+        StartGate = new SemaphoreSlim(Options.MaxConcurrentStarts);
         Partitions = new PartitionManager(Store, Options, logger);
         Timers = new TimerService(Store, Clock, logger, (message, trigger) => sessions!.Deliver(message, trigger));
         Recovery = new RecoverySweep(this, logger);
@@ -97,6 +98,9 @@ public sealed class DurableTaskHub : IAsyncDisposable
     internal Submissions.SubmissionWatchers SubmissionWatchers { get; } = new();
 
     internal Submissions.SubmissionStore SubmissionStore { get; }
+
+    /// <summary>Bounds the starts this process's clients issue at once (<see cref="DurableTaskOptions.MaxConcurrentStarts"/>).</summary>
+    internal SemaphoreSlim StartGate { get; }
 
     /// <summary>Histories of finished executions this process read (see <see cref="Durable.HistoryCache"/>).</summary>
     internal HistoryCache HistoryCache { get; }

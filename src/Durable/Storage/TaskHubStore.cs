@@ -45,10 +45,14 @@ internal sealed class TaskHubStore
     public TaskHubStore(DurableTaskOptions options)
     {
         Names = new TaskHubNames(options.HubName, options.PartitionCount);
-        var transport = StorageTransports.For(options.MaxStorageConnectionsPerEndpoint);
-        var tableOptions = new TableClientOptions { Transport = transport };
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None, Transport = transport };
-        var blobOptions = new BlobClientOptions { Transport = transport };
+        var tableOptions = new TableClientOptions();
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+        var blobOptions = new BlobClientOptions();
+        if (options.MaxStorageConnectionsPerEndpoint is { } limit)
+        {
+            tableOptions.Transport = queueOptions.Transport = blobOptions.Transport = StorageTransports.For(limit);
+        }
+
         options.ConfigureStorageClientOptions?.Invoke(tableOptions);
         options.ConfigureStorageClientOptions?.Invoke(queueOptions);
         options.ConfigureStorageClientOptions?.Invoke(blobOptions);
