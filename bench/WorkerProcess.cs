@@ -63,11 +63,12 @@ public sealed class WorkerProcess : IAsyncDisposable
         return new WorkerProcess(Process.Start(info)!);
     }
 
-    /// <summary>Waits until the given workers together own every partition.</summary>
+    /// <summary>Waits until the given workers together own every partition, each its fair share (balancing is over).</summary>
     public static async Task WaitForPartitionsAsync(IReadOnlyList<WorkerProcess> workers, int partitions, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (workers.Sum(w => w.OwnedPartitions) < partitions || workers.Any(w => w.OwnedPartitions == 0))
+        int share = partitions / workers.Count;
+        while (workers.Sum(w => w.OwnedPartitions) < partitions || workers.Any(w => w.OwnedPartitions < share))
         {
             if (DateTime.UtcNow > deadline)
             {
