@@ -345,7 +345,11 @@ internal sealed class TaskHubStore
                     }
                 }
 
-                break;
+                // The service may answer a page with no rows and a continuation: only then read the next one.
+                if (page.Values.Count > 0)
+                {
+                    break;
+                }
             }
 
             if (state is null)
