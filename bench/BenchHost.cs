@@ -39,10 +39,14 @@ public sealed class BenchHost : IAsyncDisposable
 
     public int WaitedOn => Volatile.Read(ref waitedOn);
 
+    /// <summary>
+    /// Starts a host on the hub. <paramref name="ownedPartitions"/> is how many partitions to wait for it to own
+    /// (all by default; 0 for a client-only host or one of several workers).
+    /// </summary>
     /// <param name="clock">The clock the runtime runs on (the system clock when null).</param>
     /// <param name="more">More registrations on the durable builder (e.g. the governance processes).</param>
-    public static async Task<BenchHost> StartAsync(string connectionString, string hubName, Action<DurableTaskOptions>? configure = null,
-        TimeProvider? clock = null, Action<IDurableTaskBuilder>? more = null)
+    public static async Task<BenchHost> StartAsync(string connectionString, string hubName, Action<DurableTaskOptions>? configure = null, string? workerId = null,
+        int? ownedPartitions = null, TimeProvider? clock = null, Action<IDurableTaskBuilder>? more = null)
     {
         var calls = new RequestCounter(hubName);
         var attempts = new RequestCounter(hubName);
@@ -60,7 +64,7 @@ public sealed class BenchHost : IAsyncDisposable
         {
             o.ConnectionString = connectionString;
             o.HubName = hubName;
-            o.WorkerId = "bench-" + hubName;
+            o.WorkerId = workerId ?? "bench-" + hubName;
             o.ConfigureStorageClientOptions = c =>
             {
                 c.AddPolicy(calls, HttpPipelinePosition.PerCall);
@@ -81,14 +85,14 @@ public sealed class BenchHost : IAsyncDisposable
         var host = builder.Build();
         await host.StartAsync();
         var bench = new BenchHost(host, calls, attempts, warnings);
-        await bench.WaitForPartitionsAsync(TimeSpan.FromSeconds(60));
+        await bench.WaitForPartitionsAsync(ownedPartitions ?? bench.Hub.Options.PartitionCount, TimeSpan.FromSeconds(60));
         return bench;
     }
 
-    private async Task WaitForPartitionsAsync(TimeSpan timeout)
+    private async Task WaitForPartitionsAsync(int count, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (Hub.OwnedPartitions.Count < Hub.Options.PartitionCount)
+        while (Hub.OwnedPartitions.Count < count)
         {
             if (DateTime.UtcNow > deadline)
             {

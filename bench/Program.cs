@@ -7,11 +7,17 @@ using Governance.Durable;
 using Governance.TestSupport;
 
 // Benchmark of the Governance.Durable runtime on a private in-memory Azurite.
-//   dotnet run -c Release --project bench [-- --quick] [-- --only floor|latency|throughput|requests|timers|history|replay|memory|failover|committee]
+//   dotnet run -c Release --project bench [-- --quick] [-- --only floor|latency|throughput|requests|timers|history|replay|memory|failover|committee|split|twohost|starts]
+// (--worker <hub> <workerId> is the benchmark's own child mode: a worker host in a separate process.)
+if (args.Length == 3 && args[0] == "--worker")
+{
+    return await WorkerProcess.RunChildAsync(args[1], args[2]);
+}
+
 var argsList = args.ToList();
 bool quick = argsList.Contains("--quick");
 string? only = argsList.IndexOf("--only") is int i && i >= 0 && i + 1 < argsList.Count ? argsList[i + 1].ToLowerInvariant() : null;
-string[] scenarios = ["floor", "latency", "throughput", "requests", "timers", "history", "replay", "memory", "failover", "committee"];
+string[] scenarios = ["floor", "latency", "throughput", "requests", "timers", "history", "replay", "memory", "failover", "committee", "split", "twohost", "starts"];
 if (only is not null && !scenarios.Contains(only))
 {
     Console.Error.WriteLine($"Unknown scenario '{only}'. Choose one of: {string.Join(", ", scenarios)}.");
@@ -41,6 +47,10 @@ if (Run("replay")) await s.ReplayAsync();
 if (Run("memory")) await s.MemoryAsync();
 if (Run("failover")) await new FailoverScenario(azurite.ConnectionString, quick, rows).RunAsync();
 if (Run("committee")) await new CommitteeYearScenario(azurite.ConnectionString, quick, rows).RunAsync();
+var multiHost = new MultiHostScenarios(azurite.ConnectionString, quick, rows);
+if (Run("split")) await multiHost.SplitClientAsync();
+if (Run("twohost")) await multiHost.TwoHostsAsync();
+if (Run("starts")) await multiHost.StartRateAsync();
 
 Console.WriteLine();
 Console.WriteLine($"## Results ({(quick ? "quick" : "full")} run, {total.Elapsed.TotalMinutes:F1} min)");

@@ -7,14 +7,14 @@ namespace Governance.Bench;
 /// <summary>The six scenarios. Each runs on its own task hub (fresh tables/queues) in the shared Azurite.</summary>
 public sealed class Scenarios(string connectionString, bool quick, List<Row> rows)
 {
-    private static string Ms(double ms) => ms >= 100 ? $"{ms:F0} ms" : $"{ms:F1} ms";
+    internal static string Ms(double ms) => ms >= 100 ? $"{ms:F0} ms" : $"{ms:F1} ms";
 
-    private static string Yes(bool ok) => ok ? "yes" : "**no**";
+    internal static string Yes(bool ok) => ok ? "yes" : "**no**";
 
-    private static double Percentile(IReadOnlyList<double> sorted, double p)
+    internal static double Percentile(IReadOnlyList<double> sorted, double p)
         => sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var v = values.OrderBy(x => x).ToList();
         return v.Count == 0 ? double.NaN : v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
@@ -181,7 +181,7 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
         Console.WriteLine($"  → storage time per orchestration (excluding polling/leases): {totalMs / orchestrations:F1} ms");
     }
 
-    private static async Task<double> RunOneAsync(BenchHost h)
+    internal static async Task<double> RunOneAsync(BenchHost h)
     {
         long t0 = Stopwatch.GetTimestamp();
         string id = await h.Client.ScheduleNewOrchestrationInstanceAsync(nameof(OneActivity));
@@ -432,7 +432,7 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
     {
         Console.WriteLine("## 5. History read time (GetInstanceHistoryAsync, median of 10 after 2 warm-up reads)");
         await using var h = await BenchHost.StartAsync(connectionString, "BenchHistory");
-        foreach (int activities in new[] { 5, 30, 249 })
+        foreach (int activities in new[] { 5, 30, 60, 249, 500 })
         {
             long t0 = Stopwatch.GetTimestamp();
             string id = await h.Client.ScheduleNewOrchestrationInstanceAsync(nameof(Chain), activities);
@@ -444,31 +444,49 @@ public sealed class Scenarios(string connectionString, bool quick, List<Row> row
                 continue;
             }
 
-            var times = new List<double>();
-            int count = 0;
-            var cpuRead0 = Memory.Cpu();
-            for (int k = 0; k < 12; k++)
+            // Cold: the client's cache of finished histories emptied before each read (what a first read costs);
+            // warm: served from that cache after a check that storage still holds the execution.
+            async Task<(double Median, double Min, double Max, double CpuMs, double AzuriteMs, int Count)> ReadAsync(bool cold)
             {
-                long r0 = Stopwatch.GetTimestamp();
-                var history = await h.Client.GetInstanceHistoryAsync(id);
-                double ms = Stopwatch.GetElapsedTime(r0).TotalMilliseconds;
-                count = history.Count;
-                if (k >= 2)
+                var times = new List<double>();
+                int count = 0;
+                var cpu0 = Memory.Cpu();
+                for (int k = 0; k < 12; k++)
                 {
-                    times.Add(ms);
+                    if (cold)
+                    {
+                        h.Hub.HistoryCache.Clear();
+                    }
+
+                    long r0 = Stopwatch.GetTimestamp();
+                    var history = await h.Client.GetInstanceHistoryAsync(id);
+                    double ms = Stopwatch.GetElapsedTime(r0).TotalMilliseconds;
+                    count = history.Count;
+                    if (k >= 2)
+                    {
+                        times.Add(ms);
+                    }
                 }
+
+                var cpu1 = Memory.Cpu();
+                return (Median(times), times.Min(), times.Max(), (cpu1.Self - cpu0.Self).TotalMilliseconds / 12, (cpu1.Azurite - cpu0.Azurite).TotalMilliseconds / 12, count);
             }
 
-            var cpuRead1 = Memory.Cpu();
+            var coldRead = await ReadAsync(cold: true);
+            var warmRead = await ReadAsync(cold: false);
+            h.Hub.HistoryCache.Clear();
             var before = h.Calls.Snapshot();
             await h.Client.GetInstanceHistoryAsync(id);
             var reqs = RequestCounter.Diff(h.Calls.Snapshot(), before).Where(kv => kv.Value > 0 && !kv.Key.Contains("Receive") && !kv.Key.Contains("Lease")).ToList();
-            double median = Median(times);
+            int count = coldRead.Count;
             Console.WriteLine($"  {count}-event history ({activities} sequential activities; orchestration ran in {runSeconds:F1} s = {runSeconds * 1000 / (activities + 1):F1} ms/step): " +
-                              $"read median {Ms(median)}, min {Ms(times.Min())}, max {Ms(times.Max())}; CPU per read: bench {(cpuRead1.Self - cpuRead0.Self).TotalMilliseconds / 12:F1} ms, Azurite {(cpuRead1.Azurite - cpuRead0.Azurite).TotalMilliseconds / 12:F1} ms; requests per read: {string.Join(", ", reqs.Select(kv => $"{kv.Key} ×{kv.Value}"))}");
+                              $"cold read median {Ms(coldRead.Median)} (min {Ms(coldRead.Min)}, max {Ms(coldRead.Max)}), CPU per read: bench {coldRead.CpuMs:F1} ms, Azurite {coldRead.AzuriteMs:F1} ms; " +
+                              $"cached read median {Ms(warmRead.Median)}, CPU bench {warmRead.CpuMs:F2} ms; requests per cold read: {string.Join(", ", reqs.Select(kv => $"{kv.Key} ×{kv.Value}"))}");
             if (activities != 5)
             {
-                rows.Add(new Row("5", $"History read, {count}-event instance (median of 10)", Ms(median), "", activities == 30 ? "≈ 5 ms (124 events)" : "", ""));
+                string dtfx = count switch { < 200 => "5.2 ms, 124 events", < 500 => "9.8 ms, 244 events", < 1500 => "36.1 ms, 1,000 events", _ => "49.9 ms loaded / 46.9 quiet; CPU 22–26 ms" };
+                rows.Add(new Row("5", $"History read, {count}-event instance, first read (cache emptied; median of 10) / cached re-read; client CPU per first read",
+                    $"{Ms(coldRead.Median)} / {Ms(warmRead.Median)}; CPU {coldRead.CpuMs:F1} ms", count > 1500 ? "≤ 40 ms, CPU ≤ 25 ms" : "", dtfx, count > 1500 ? Yes(coldRead.Median <= 40 && coldRead.CpuMs <= 25) : ""));
             }
         }
 

@@ -32,6 +32,19 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default)
     {
         await hub.EnsureStorageAsync(cancellation);
+        await hub.StartGate.WaitAsync(cancellation);
+        try
+        {
+            return await StartAsync(orchestratorName, input, options, cancellation);
+        }
+        finally
+        {
+            hub.StartGate.Release();
+        }
+    }
+
+    private async Task<string> StartAsync(TaskName orchestratorName, object? input, StartOrchestrationOptions? options, CancellationToken cancellation)
+    {
         string instanceId = options?.InstanceId ?? Guid.NewGuid().ToString("N");
         InstanceIds.EnsureValid(instanceId);
         if (string.IsNullOrWhiteSpace(orchestratorName.Name))
@@ -230,7 +243,10 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         return decided?.ToOutcome(instanceId) ?? record.ToOutcome(instanceId, metadata.RuntimeStatus);
     }
 
-    /// <summary>The decision arrives in memory when this host owns the instance; otherwise its row is polled with backoff.</summary>
+    /// <summary>
+    /// The decision arrives in memory when this host owns the instance; otherwise its row is read again when the
+    /// owner signals a step of the instance (see <see cref="DurableTaskHub.WatchElsewhere"/>) and polled with backoff.
+    /// </summary>
     private async Task<SubmissionRecord?> WaitForDecisionAsync(string instanceId, string submissionId, int attempt, Task<SubmissionRecord?> watch, TimeSpan waitFor, CancellationToken cancellation)
     {
         // Real time, not the hub's clock: this bounds how long a caller waits, whatever the simulated time does.
@@ -238,7 +254,8 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         var delay = TimeSpan.FromMilliseconds(20);
         for (var remaining = waitFor; remaining > TimeSpan.Zero; remaining = deadline - DateTime.UtcNow)
         {
-            var poll = Task.Delay(remaining < delay ? remaining : delay, cancellation);
+            var poll = hub.WaitForChangeAsync(instanceId, remaining < delay ? remaining : delay, cancellation);
+            _ = hub.WatchElsewhere(instanceId);
             if (await Task.WhenAny(watch, poll) == watch)
             {
                 if (await watch is { } local && local.Attempt >= attempt)
@@ -250,12 +267,16 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
                 await poll;
             }
 
+            cancellation.ThrowIfCancellationRequested();
             if (await hub.SubmissionStore.ReadAsync(instanceId, submissionId, cancellation) is { IsDecidedRecord: true } stored && stored.Attempt >= attempt)
             {
                 return stored;
             }
 
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(500).Ticks));
+            if (await poll is null)
+            {
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(500).Ticks));
+            }
         }
 
         return null;
@@ -348,7 +369,30 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         }
 
         await hub.EnsureStorageAsync(cancellation);
-        return await Store.ReadHistoryAsync(instanceId, executionId, cancellation);
+        var cache = hub.HistoryCache;
+        if (executionId is null)
+        {
+            // The view names the current execution; finished, its history is the cached one.
+            var view = await Store.Instances.GetEntityIfExistsAsync<TableEntity>(instanceId, string.Empty, ["ExecutionId", "RuntimeStatus"], cancellation);
+            if (view.HasValue && view.Value!.GetString("ExecutionId") is { } current
+                && Enum.TryParse<OrchestrationRuntimeStatus>(view.Value.GetString("RuntimeStatus"), out var status) && FinishedStatuses.Contains(status)
+                && cache.TryGet(instanceId, current, out var hit))
+            {
+                return hit.Events;
+            }
+        }
+        else if (cache.TryGet(instanceId, executionId, out var hit) && await Store.HoldsExecutionAsync(instanceId, hit.FirstRowKey, executionId, cancellation))
+        {
+            return hit.Events;
+        }
+
+        var read = await Store.ReadHistoryAsync(instanceId, executionId, cancellation);
+        if (read is { Finished: true, ExecutionId: { } id, FirstRowKey: { } first })
+        {
+            cache.Add(instanceId, id, first, read.Events);
+        }
+
+        return read.Events;
     }
 
     public override async Task<IReadOnlyList<string>> GetExecutionIdsAsync(string instanceId, CancellationToken cancellation = default)
@@ -365,10 +409,12 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
 
     private async Task<OrchestrationMetadata> WaitAsync(string instanceId, bool getInputsAndOutputs, Func<OrchestrationMetadata, bool> done, CancellationToken cancellation)
     {
-        // A step committed on this host hands its state over at once; otherwise poll storage with a growing interval.
+        // A step committed on this host hands its state over at once; a step on another host is signalled by its
+        // owner (asked before each read, so no change falls between); otherwise poll storage with a growing interval.
         TimeSpan delay = TimeSpan.FromMilliseconds(20);
         using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var waitForChange = hub.WaitForChangeAsync(instanceId, delay, stopWatching.Token);
+        _ = hub.WatchElsewhere(instanceId);
         var metadata = await GetInstanceAsync(instanceId, getInputsAndOutputs, cancellation);
         while (true)
         {
@@ -381,13 +427,18 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
             var changed = await waitForChange;
             cancellation.ThrowIfCancellationRequested();
             waitForChange = hub.WaitForChangeAsync(instanceId, delay, stopWatching.Token);
-            if (changed is not null)
+            if (changed is not null && !ReferenceEquals(changed, Runtime.InstanceWatchers.ChangedElsewhere))
             {
                 metadata = await ResolvePayloadsAsync(changed.ToMetadata(getInputsAndOutputs));
                 continue;
             }
 
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+            if (changed is null)
+            {
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+            }
+
+            _ = hub.WatchElsewhere(instanceId);
             metadata = await GetInstanceAsync(instanceId, getInputsAndOutputs, cancellation);
         }
     }
@@ -419,6 +470,7 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
 
         await Store.Instances.DeleteEntityAsync(instanceId, string.Empty, ETag.All, cancellation);
         hub.Evict(instanceId);
+        hub.HistoryCache.Evict(instanceId);
         return new PurgeResult(1);
     }
 

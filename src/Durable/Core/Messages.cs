@@ -7,7 +7,15 @@ namespace Governance.Durable.Core;
 /// terminate...). <see cref="Id"/> is unique and deterministic where the sender is an orchestration, so a
 /// redelivered message is recognised and dropped. A message naming an execution is dropped by other executions.
 /// </summary>
-internal sealed record TaskMessage(string Id, string InstanceId, HistoryEvent Event, string? TargetExecutionId = null);
+internal sealed record TaskMessage(string Id, string InstanceId, HistoryEvent Event, string? TargetExecutionId = null)
+{
+    /// <summary>
+    /// Set on a start whose sender just created the instance (its history partition is known to be empty): the
+    /// owner, on another host than the sender, skips reading it. Absent in older messages.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool NewInstance { get; init; }
+}
 
 /// <summary>A request to run an activity, as queued on the work-item queue.</summary>
 internal sealed record ActivityRequest(string InstanceId, string ExecutionId, int TaskId, string Name, string? Input)

@@ -30,6 +30,25 @@ public sealed class DurableTaskOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Test hook: the shortest idle wait between polls (the backoff starts here).</summary>
+    internal TimeSpan MinQueuePollingInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Cross-host wake-ups: a host that sends a message to a partition another host owns sends that owner a small
+    /// authenticated UDP datagram, so its idle listener polls at once instead of after its backoff; a client waiting
+    /// on such an instance asks the owner for a datagram when the instance changes. Best effort: polling remains the
+    /// fallback. Datagrams are signed with a key derived from the connection string and hub name; a valid one can
+    /// only make a host poll a queue or re-read a row sooner.
+    /// </summary>
+    public bool CrossHostWakeEnabled { get; set; } = true;
+
+    /// <summary>The address other hosts send wake-ups to (advertised in the partition leases); the first non-loopback IPv4 address by default.</summary>
+    public string? WakeAddress { get; set; }
+
+    /// <summary>UDP port this host receives wake-ups on; 0 (the default) picks a free port.</summary>
+    [Range(0, 65535)]
+    public int WakePort { get; set; }
+
     /// <summary>Version given to new instances when the caller names none.</summary>
     public string DefaultVersion { get; set; } = string.Empty;
 
@@ -59,6 +78,10 @@ public sealed class DurableTaskOptions
     [Range(0, 1_000_000)]
     public int InstanceCacheSize { get; set; } = 2_000;
 
+    /// <summary>History events of finished executions the client keeps in memory for repeated history reads; 0 disables the cache.</summary>
+    [Range(0, 10_000_000)]
+    public int HistoryCacheEventCount { get; set; } = 100_000;
+
     /// <summary>Run the worker (orchestrations, activities, timers) in this process; false for a client-only process.</summary>
     public bool WorkerEnabled { get; set; } = true;
 
@@ -67,6 +90,22 @@ public sealed class DurableTaskOptions
 
     /// <summary>A name for this host in leases and logs; machine name and process id by default.</summary>
     public string? WorkerId { get; set; }
+
+    /// <summary>
+    /// Most connections this process opens to each storage endpoint (table, queue, blob), shared by every hub with the
+    /// same limit; null (the default) leaves the Azure SDK's shared transport, which opens one per concurrent request.
+    /// A limit applies to the worker's requests too (lease renewals wait behind queued client requests).
+    /// </summary>
+    [Range(1, 10_000)]
+    public int? MaxStorageConnectionsPerEndpoint { get; set; }
+
+    /// <summary>
+    /// Starts one client issues to storage at the same time; more callers wait their turn. A thousand concurrent
+    /// starts would otherwise open a thousand connections at once, whose set-up costs the storage service more than
+    /// the starts themselves (2–3× on Azurite); 32 keep the storage service busy without that cost.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentStarts { get; set; } = 32;
 
     /// <summary>Adjusts the Azure SDK client options of every storage client (e.g. to add a pipeline policy that counts requests).</summary>
     public Action<Azure.Core.ClientOptions>? ConfigureStorageClientOptions { get; set; }

@@ -23,24 +23,52 @@ internal sealed class ControlQueueListeners(
 
     private DateTime UtcNow => clock.GetUtcNow().UtcDateTime;
 
+    /// <summary>Wakes the listeners of other hosts (null when cross-host wake-ups are off or not set up).</summary>
+    public CrossHostWake? CrossHost { get; set; }
+
+    private readonly ConcurrentDictionary<int, bool> idle = new();
+
+    /// <summary>Test hook: true while the partition's listener waits after finding its queue empty.</summary>
+    public bool IsIdle(int partition) => idle.GetValueOrDefault(partition);
+
     /// <summary>
     /// Sends a message to an instance durably, through its control queue. When this host owns the instance's
     /// partition it wakes that queue's listener instead of handing the message over in memory: the listener receives
-    /// it in queue order, so it never overtakes a message another host or client sent before it.
+    /// it in queue order, so it never overtakes a message another host or client sent before it. Otherwise it wakes
+    /// the owning host, best effort (that host's polling is the fallback).
     /// </summary>
     public async Task SendAsync(TaskMessage message, CancellationToken cancellationToken, bool newInstance = false)
     {
         QueueClient queue = store.ControlQueueFor(message.InstanceId);
-        string text = await store.ToQueueTextAsync(message);
         int partition = PartitionHash.PartitionOf(message.InstanceId, options.PartitionCount);
         bool owned = !lifetime.IsCrashed && partitions.Owns(partition);
         if (owned && newInstance)
         {
             newInstanceHints[message.Id] = partition;
         }
+        else if (newInstance)
+        {
+            // The owner is elsewhere: the hint travels with the message.
+            message = message with { NewInstance = true };
+        }
+
+        string text = await store.ToQueueTextAsync(message);
 
         await queue.SendMessageAsync(text, null, TimeSpan.FromSeconds(-1), cancellationToken);
-        if (owned && wakes.TryGetValue(partition, out var wake))
+        if (owned)
+        {
+            Wake(partition);
+        }
+        else
+        {
+            CrossHost?.WakePartition(partition);
+        }
+    }
+
+    /// <summary>Makes the listener of an owned partition poll now (no-op for a partition this host does not own).</summary>
+    public void Wake(int partition)
+    {
+        if (wakes.TryGetValue(partition, out var wake))
         {
             wake.Set();
         }
@@ -81,7 +109,7 @@ internal sealed class ControlQueueListeners(
     private async Task ListenAsync(int partition, CancellationToken cancellationToken)
     {
         QueueClient queue = store.ControlQueues[partition];
-        var backoff = new PollingBackoff(options.MaxQueuePollingInterval, wakes.GetValueOrDefault(partition));
+        var backoff = new PollingBackoff(options.MaxQueuePollingInterval, wakes.GetValueOrDefault(partition), options.MinQueuePollingInterval);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -89,7 +117,16 @@ internal sealed class ControlQueueListeners(
                 var received = await queue.ReceiveMessagesAsync(32, options.MessageVisibilityTimeout, cancellationToken);
                 if (received.Value.Length == 0)
                 {
-                    await backoff.WaitAsync(cancellationToken);
+                    idle[partition] = true;
+                    try
+                    {
+                        await backoff.WaitAsync(cancellationToken);
+                    }
+                    finally
+                    {
+                        idle[partition] = false;
+                    }
+
                     continue;
                 }
 
@@ -115,7 +152,9 @@ internal sealed class ControlQueueListeners(
                         message = await PoisonAsync(message, raw.DequeueCount, cancellationToken);
                     }
 
-                    sessions.Deliver(message, trigger, newInstanceHints.TryRemove(message.Id, out _));
+                    // A redelivered start may have been recorded already: it is not hinted (the hint would only cost a conflict).
+                    bool newInstance = newInstanceHints.TryRemove(message.Id, out _) || (message.NewInstance && raw.DequeueCount == 1);
+                    sessions.Deliver(message, trigger, newInstance);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

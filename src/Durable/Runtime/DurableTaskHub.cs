@@ -30,6 +30,7 @@ public sealed class DurableTaskHub : IAsyncDisposable
     private readonly ProjectionWriter projections;
     private readonly InstanceWatchers watchers = new();
     private bool storageReady;
+    private CrossHostWake? crossHost;
 
     public DurableTaskHub(IOptions<DurableTaskOptions> options, TimeProvider clock, IServiceProvider services)
     {
@@ -41,6 +42,8 @@ public sealed class DurableTaskHub : IAsyncDisposable
         Registry = services.GetService<DurableTaskRegistry>() ?? new DurableTaskRegistry();
         Store = new TaskHubStore(Options);
         SubmissionStore = new Submissions.SubmissionStore(Store);
+        HistoryCache = new HistoryCache(Options.HistoryCacheEventCount);
+        StartGate = new SemaphoreSlim(Options.MaxConcurrentStarts);
         Partitions = new PartitionManager(Store, Options, logger);
         Timers = new TimerService(Store, Clock, logger, (message, trigger) => sessions!.Deliver(message, trigger));
         Recovery = new RecoverySweep(this, logger);
@@ -96,6 +99,12 @@ public sealed class DurableTaskHub : IAsyncDisposable
 
     internal Submissions.SubmissionStore SubmissionStore { get; }
 
+    /// <summary>Bounds the starts this process's clients issue at once (<see cref="DurableTaskOptions.MaxConcurrentStarts"/>).</summary>
+    internal SemaphoreSlim StartGate { get; }
+
+    /// <summary>Histories of finished executions this process read (see <see cref="Durable.HistoryCache"/>).</summary>
+    internal HistoryCache HistoryCache { get; }
+
     /// <summary>The partitions this host owns now.</summary>
     public IReadOnlyCollection<int> OwnedPartitions => Partitions.OwnedPartitions;
 
@@ -125,6 +134,7 @@ public sealed class DurableTaskHub : IAsyncDisposable
             if (!storageReady)
             {
                 await Store.CreateIfNotExistsAsync(cancellationToken);
+                StartCrossHostWake();
                 storageReady = true;
             }
         }
@@ -133,6 +143,47 @@ public sealed class DurableTaskHub : IAsyncDisposable
             startGate.Release();
         }
     }
+
+    /// <summary>Opens the wake-up socket (see <see cref="CrossHostWake"/>); without it, hosts find each other's work by polling.</summary>
+    private void StartCrossHostWake()
+    {
+        if (!Options.CrossHostWakeEnabled || crossHost is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            crossHost = new CrossHostWake(new WakeChannel(Options, logger), Store, Options, logger);
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or FormatException)
+        {
+            logger.LogWarning("Cross-host wake-ups are off on this host (work sent by other hosts waits for polling): {Error}", ex.Message);
+            return;
+        }
+
+        crossHost.PartitionWoken += controlQueues.Wake;
+        crossHost.InstanceChanged += watchers.NotifyChangedElsewhere;
+        watchers.Changed += crossHost.NotifyChanged;
+        controlQueues.CrossHost = crossHost;
+        Partitions.WakeEndpoint = crossHost.Channel.Advertised.ToString();
+        Partitions.OwnerSeen += crossHost.SetOwner;
+    }
+
+    /// <summary>
+    /// Asks the owner of the instance's partition, when another host owns it, to signal its next step here: a local
+    /// <see cref="WaitForChangeAsync"/> then completes with <see cref="InstanceWatchers.ChangedElsewhere"/>.
+    /// </summary>
+    internal Task WatchElsewhere(string instanceId)
+    {
+        int partition = PartitionOf(instanceId);
+        return crossHost is not null && (lifetime.IsCrashed || !Partitions.Owns(partition))
+            ? crossHost.Watch(partition, instanceId)
+            : Task.CompletedTask;
+    }
+
+    /// <summary>Test hook: true while the listener of the partition waits after finding its queue empty.</summary>
+    internal bool IsControlQueueIdle(int partition) => controlQueues.IsIdle(partition);
 
     /// <summary>Starts the worker: partition leases, control-queue listeners, timers, the activity work-item queue.</summary>
     public async Task StartWorkerAsync(CancellationToken cancellationToken = default)
@@ -201,6 +252,8 @@ public sealed class DurableTaskHub : IAsyncDisposable
         {
             await StopWorkerAsync();
         }
+
+        crossHost?.Dispose();
     }
 
     private void OnPartitionAcquired(int partition)

@@ -56,7 +56,25 @@ internal sealed class InstanceWatchers
         }
     }
 
+    /// <summary>
+    /// What a waiter receives when the instance's owner is another host and says the instance changed: the waiter
+    /// re-reads it from storage (the state itself is not sent).
+    /// </summary>
+    public static readonly InstanceState ChangedElsewhere = new() { InstanceId = string.Empty };
+
+    /// <summary>Raised after a step of the instance committed on this host (the owner tells remote waiters).</summary>
+    public event Action<string>? Changed;
+
+    /// <summary>Another host says the instance changed: wakes local waiters with <see cref="ChangedElsewhere"/>.</summary>
+    public void NotifyChangedElsewhere(string instanceId) => Complete(instanceId, ChangedElsewhere);
+
     public void NotifyChanged(string instanceId, InstanceState state)
+    {
+        Complete(instanceId, state);
+        Changed?.Invoke(instanceId);
+    }
+
+    private void Complete(string instanceId, InstanceState state)
     {
         List<TaskCompletionSource<InstanceState?>>? waiting = null;
         lock (watchers)
@@ -69,7 +87,7 @@ internal sealed class InstanceWatchers
 
         foreach (var tcs in waiting ?? [])
         {
-            tcs.TrySetResult(state.Clone());
+            tcs.TrySetResult(ReferenceEquals(state, ChangedElsewhere) ? state : state.Clone());
         }
     }
 }

@@ -18,6 +18,9 @@ namespace Governance.Durable.Runtime;
 internal sealed class PartitionManager(TaskHubStore store, DurableTaskOptions options, ILogger logger)
 {
     private const string OwnerMetadataKey = "owner";
+
+    /// <summary>Lease metadata naming where the owner receives wake-ups ("address:port"; see <see cref="CrossHostWake"/>).</summary>
+    internal const string WakeMetadataKey = "wake";
     private readonly ConcurrentDictionary<int, BlobLeaseClient> owned = new();
 
     public string WorkerId { get; } = options.WorkerId ?? $"{Environment.MachineName}-{Environment.ProcessId}";
@@ -26,6 +29,12 @@ internal sealed class PartitionManager(TaskHubStore store, DurableTaskOptions op
     private string LeaseId => new Guid(MD5.HashData(Encoding.UTF8.GetBytes(WorkerId))).ToString();
 
     public event Action<int>? Acquired;
+
+    /// <summary>Where this host receives wake-ups, advertised with each lease it takes; null when it takes none.</summary>
+    public string? WakeEndpoint { get; set; }
+
+    /// <summary>Raised for each partition seen in a lease listing, with its owner's wake-up address (null when free or unknown).</summary>
+    public event Action<int, string?>? OwnerSeen;
 
     public event Action<int>? Lost;
 
@@ -143,6 +152,7 @@ internal sealed class PartitionManager(TaskHubStore store, DurableTaskOptions op
 
             string? owner = blob.Metadata.TryGetValue(OwnerMetadataKey, out var o) ? o : null;
             bool leased = blob.Properties.LeaseState == LeaseState.Leased;
+            OwnerSeen?.Invoke(partition, leased && blob.Metadata.TryGetValue(WakeMetadataKey, out var wake) ? wake : null);
             if (leased && owner is not null && owner != WorkerId)
             {
                 owners.Add(owner);
@@ -177,8 +187,14 @@ internal sealed class PartitionManager(TaskHubStore store, DurableTaskOptions op
         try
         {
             await lease.AcquireAsync(options.LeaseDuration, cancellationToken: cancellationToken);
+            var metadata = new Dictionary<string, string> { [OwnerMetadataKey] = WorkerId };
+            if (WakeEndpoint is not null)
+            {
+                metadata[WakeMetadataKey] = WakeEndpoint;
+            }
+
             await blob.SetMetadataAsync(
-                new Dictionary<string, string> { [OwnerMetadataKey] = WorkerId },
+                metadata,
                 new BlobRequestConditions { LeaseId = LeaseId },
                 cancellationToken);
             owned[partition] = lease;

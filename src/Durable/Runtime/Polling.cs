@@ -1,10 +1,10 @@
 namespace Governance.Durable.Runtime;
 
 /// <summary>Adaptive idle polling: starts at 10 ms and doubles up to the configured maximum; reset on work or by a wake-up.</summary>
-internal sealed class PollingBackoff(TimeSpan max, WakeSignal? wake = null)
+internal sealed class PollingBackoff(TimeSpan max, WakeSignal? wake = null, TimeSpan? min = null)
 {
-    private static readonly TimeSpan Min = TimeSpan.FromMilliseconds(10);
-    private TimeSpan current = Min;
+    private readonly TimeSpan Min = min ?? TimeSpan.FromMilliseconds(10);
+    private TimeSpan current = min ?? TimeSpan.FromMilliseconds(10);
 
     public void Reset() => current = Min;
 

@@ -8,6 +8,9 @@ using Governance.Durable.Core;
 
 namespace Governance.Durable.Storage;
 
+/// <summary>An execution's history as read for a caller: whether it is finished (so it never changes) and where its first event is.</summary>
+internal sealed record HistoryRead(List<HistoryEvent> Events, string? ExecutionId, bool Finished, string? FirstRowKey);
+
 /// <summary>An instance as loaded from its history partition.</summary>
 internal sealed record LoadedInstance(InstanceState State, ETag ETag, List<HistoryEvent> History, List<OutboxEntry> Outbox, List<string> StaleRowKeys);
 
@@ -48,6 +51,11 @@ internal sealed class TaskHubStore
         var tableOptions = new TableClientOptions();
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
         var blobOptions = new BlobClientOptions();
+        if (options.MaxStorageConnectionsPerEndpoint is { } limit)
+        {
+            tableOptions.Transport = queueOptions.Transport = blobOptions.Transport = StorageTransports.For(limit);
+        }
+
         options.ConfigureStorageClientOptions?.Invoke(tableOptions);
         options.ConfigureStorageClientOptions?.Invoke(queueOptions);
         options.ConfigureStorageClientOptions?.Invoke(blobOptions);
@@ -185,8 +193,12 @@ internal sealed class TaskHubStore
     private async Task<InstanceState> ReadStateAsync(TableEntity row)
         => JsonSerializer.Deserialize<InstanceState>((await ResolveAsync(row.GetString("Data")))!, DurableJson.Options)!;
 
-    private async Task<HistoryEvent> ReadEventAsync(TableEntity row)
-        => JsonSerializer.Deserialize<HistoryEvent>((await ResolveAsync(row.GetString("Data")))!, DurableJson.Options)!;
+    private async ValueTask<HistoryEvent> ReadEventAsync(TableEntity row)
+    {
+        string data = row.GetString("Data");
+        // Most events are inline: no blob to fetch, so no task.
+        return JsonSerializer.Deserialize<HistoryEvent>(data.StartsWith(BlobReferencePrefix, StringComparison.Ordinal) ? (await ResolveAsync(data))! : data, DurableJson.Options)!;
+    }
 
     /// <summary>
     /// Commits a step. Rows are upserted first (in batches when there are more than one transaction holds); the
@@ -302,38 +314,132 @@ internal sealed class TaskHubStore
 
     // ---- history for auditors -------------------------------------------------------------------------------
 
-    public async Task<IReadOnlyList<HistoryEvent>> ReadHistoryAsync(string instanceId, string? executionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads an execution's history, the current one when <paramref name="executionId"/> is null. Only the row keys
+    /// and event data are fetched, and rows come in key order from the service, so nothing is sorted or copied.
+    /// </summary>
+    public async Task<HistoryRead> ReadHistoryAsync(string instanceId, string? executionId, CancellationToken cancellationToken)
     {
+        string[] columns = ["RowKey", "Data"];
         if (executionId is null)
         {
-            // The current execution: one forward scan of the partition, as when loading the instance.
-            return (await LoadAsync(instanceId, cancellationToken))?.History ?? [];
+            // The current execution: the first page holds the state row and the newest generation's first events
+            // (outbox rows skipped); the state row tells how many follow, so the rest is fetched by key range, in
+            // parallel pages, rather than page after page.
+            InstanceState? state = null;
+            string? prefix = null;
+            var history = new List<HistoryEvent>();
+            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and (RowKey eq {StateRowKey} or RowKey ge {HistoryPrefix})");
+            await foreach (var page in History.QueryAsync<TableEntity>(filter, MaxPageSize, columns, cancellationToken).AsPages(pageSizeHint: MaxPageSize))
+            {
+                foreach (var row in page.Values)
+                {
+                    if (row.RowKey == StateRowKey)
+                    {
+                        state = await ReadStateAsync(row);
+                        prefix = HistoryRowPrefix(state.Generation);
+                        history.Capacity = state.HistoryCount;
+                    }
+                    else if (prefix is not null && row.RowKey.StartsWith(prefix, StringComparison.Ordinal) && history.Count < state!.HistoryCount)
+                    {
+                        history.Add(await ReadEventAsync(row));
+                    }
+                    else
+                    {
+                        // Older generations (or leftovers beyond the count) follow: the first page had all there is.
+                        break;
+                    }
+                }
+
+                // The service may answer a page with no rows and a continuation: only then read the next one.
+                if (page.Values.Count > 0)
+                {
+                    break;
+                }
+            }
+
+            if (state is null)
+            {
+                return new HistoryRead([], null, false, null);
+            }
+
+            if (history.Count < state.HistoryCount)
+            {
+                var ranges = new List<Task<List<HistoryEvent>>>();
+                for (int from = history.Count; from < state.HistoryCount; from += MaxPageSize)
+                {
+                    ranges.Add(ReadHistoryRangeAsync(instanceId, state.Generation, from, Math.Min(from + MaxPageSize, state.HistoryCount), cancellationToken));
+                }
+
+                foreach (var range in await Task.WhenAll(ranges))
+                {
+                    history.AddRange(range);
+                }
+            }
+
+            return new HistoryRead(history, state.ExecutionId, state.IsTerminal, HistoryRowKey(state.Generation, 0));
         }
 
-        var state = await History.GetEntityIfExistsAsync<TableEntity>(instanceId, StateRowKey, cancellationToken: cancellationToken);
-        if (!state.HasValue)
+        var stateRow = await History.GetEntityIfExistsAsync<TableEntity>(instanceId, StateRowKey, ["Data"], cancellationToken);
+        if (!stateRow.HasValue)
         {
-            return [];
+            return new HistoryRead([], null, false, null);
         }
 
-        var current = await ReadStateAsync(state.Value!);
-        string filter = executionId is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and RowKey ge {HistoryRowPrefix(current.Generation)} and RowKey lt {HistoryRowPrefix(current.Generation) + "~"}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and RowKey ge {HistoryPrefix} and ExecutionId eq {executionId}");
-        var rows = new List<TableEntity>();
-        await foreach (var row in History.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            rows.Add(row);
-        }
-
-        int limit = executionId is null || executionId == current.ExecutionId ? current.HistoryCount : int.MaxValue;
+        var current = await ReadStateAsync(stateRow.Value!);
+        bool isCurrent = executionId == current.ExecutionId;
+        int limit = isCurrent ? current.HistoryCount : int.MaxValue;
         var events = new List<HistoryEvent>();
-        foreach (var row in rows.OrderBy(r => r.RowKey, StringComparer.Ordinal).Take(limit))
+        string? firstRowKey = null;
+        string? previousKey = null;
+        bool ordered = true;
+        var keys = new List<string>();
+        string byExecution = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and RowKey ge {HistoryPrefix} and ExecutionId eq {executionId}");
+        await foreach (var row in History.QueryAsync<TableEntity>(byExecution, select: columns, cancellationToken: cancellationToken))
+        {
+            firstRowKey ??= row.RowKey;
+            ordered &= previousKey is null || string.CompareOrdinal(previousKey, row.RowKey) < 0;
+            previousKey = row.RowKey;
+            keys.Add(row.RowKey);
+            events.Add(await ReadEventAsync(row));
+        }
+
+        if (!ordered)
+        {
+            // The service returns a partition's rows in key order; kept as a guard for stores that might not.
+            var sorted = keys.Zip(events).OrderBy(p => p.First, StringComparer.Ordinal).ToList();
+            events = sorted.Select(p => p.Second).ToList();
+            firstRowKey = sorted[0].First;
+        }
+
+        if (events.Count > limit)
+        {
+            events.RemoveRange(limit, events.Count - limit);
+        }
+
+        return new HistoryRead(events, executionId, !isCurrent || current.IsTerminal, firstRowKey);
+    }
+
+    private const int MaxPageSize = 1000;
+
+    /// <summary>Events <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive) of a generation: at most one page.</summary>
+    private async Task<List<HistoryEvent>> ReadHistoryRangeAsync(string instanceId, int generation, int from, int to, CancellationToken cancellationToken)
+    {
+        var events = new List<HistoryEvent>(to - from);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and RowKey ge {HistoryRowKey(generation, from)} and RowKey lt {HistoryRowKey(generation, to)}");
+        await foreach (var row in History.QueryAsync<TableEntity>(filter, MaxPageSize, ["Data"], cancellationToken))
         {
             events.Add(await ReadEventAsync(row));
         }
 
         return events;
+    }
+
+    /// <summary>True when the row still holds an event of the execution (it was not purged meanwhile).</summary>
+    public async Task<bool> HoldsExecutionAsync(string instanceId, string rowKey, string executionId, CancellationToken cancellationToken)
+    {
+        var row = await History.GetEntityIfExistsAsync<TableEntity>(instanceId, rowKey, ["ExecutionId"], cancellationToken);
+        return row.HasValue && row.Value!.GetString("ExecutionId") == executionId;
     }
 
     public async Task<IReadOnlyList<string>> ReadExecutionIdsAsync(string instanceId, CancellationToken cancellationToken)

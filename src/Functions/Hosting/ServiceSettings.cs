@@ -37,6 +37,11 @@ public sealed class ServiceSettings
     /// <summary>How long a step submission waits for the instance's decision before answering 202 with the outcome's URL.</summary>
     public TimeSpan SubmissionWait { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Cross-host wake-ups (governance.wake): on, and where other hosts reach this one (see DurableTaskOptions.CrossHostWakeEnabled).</summary>
+    public bool WakeEnabled { get; set; } = true;
+    public string? WakeAddress { get; set; }
+    public int WakePort { get; set; }
+
     /// <summary>Extra holiday/make-up-workday years (JSON file) on top of the built-in calendar; optional.</summary>
     public string? HolidaysFile { get; set; }
 
@@ -83,6 +88,28 @@ public sealed class ServiceSettings
         DemoClockRate = Dbl(governance, "demoClockRate", "governance.demoClockRate", 0.001, 10_000_000) ?? DemoClockRate;
         ClockStart = Instant(governance, "clockStart", "governance.clockStart") ?? ClockStart;
         SubmissionWait = Time(governance, "submissionWait", "governance.submissionWait", TimeSpan.Zero, TimeSpan.FromMinutes(2)) ?? SubmissionWait;
+
+        IConfigurationSection wake = governance.GetSection("wake");
+        if (Str(wake, "enabled", "governance.wake.enabled") is { } enabled)
+        {
+            if (bool.TryParse(enabled, out bool on))
+            {
+                WakeEnabled = on;
+            }
+            else
+            {
+                Errors.Add($"host.json governance.wake.enabled: '{enabled}' is not true or false.");
+            }
+        }
+
+        WakeAddress = Str(wake, "address", "governance.wake.address");
+        if (WakeAddress is not null && !System.Net.IPAddress.TryParse(WakeAddress, out _))
+        {
+            Errors.Add($"host.json governance.wake.address: '{WakeAddress}' is not an IP address (the one other hosts reach this host at).");
+            WakeAddress = null;
+        }
+
+        WakePort = Int(wake, "port", "governance.wake.port", 0, 65535) ?? WakePort;
 
         HolidaysFile = Str(governance.GetSection("calendar"), "holidaysFile", "governance.calendar.holidaysFile");
         if (!string.IsNullOrWhiteSpace(HolidaysFile))
@@ -160,6 +187,9 @@ public sealed class ServiceSettings
         options.MaxConcurrentOrchestratorFunctions = MaxConcurrentOrchestratorFunctions;
         options.MaxQueuePollingInterval = MaxQueuePollingInterval;
         options.DefaultVersion = DefaultVersion;
+        options.CrossHostWakeEnabled = WakeEnabled;
+        options.WakeAddress = WakeAddress;
+        options.WakePort = WakePort;
     }
 
     private static string? Str(IConfigurationSection section, string key, string path)

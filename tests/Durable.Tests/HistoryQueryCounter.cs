@@ -1,0 +1,42 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace Governance.Durable.Tests;
+
+/// <summary>Counts queries of the History table that filter on an instance id.</summary>
+internal sealed class HistoryQueryCounter : HttpPipelinePolicy
+{
+    private readonly List<string> queries = [];
+
+    public int Of(string instanceId)
+    {
+        lock (queries)
+        {
+            return queries.Count(q => q.Contains(instanceId, StringComparison.Ordinal));
+        }
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Record(message);
+        ProcessNext(message, pipeline);
+    }
+
+    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Record(message);
+        return ProcessNextAsync(message, pipeline);
+    }
+
+    private void Record(HttpMessage message)
+    {
+        var uri = message.Request.Uri.ToUri();
+        if (message.Request.Method == RequestMethod.Get && uri.AbsolutePath.Contains("History()", StringComparison.Ordinal))
+        {
+            lock (queries)
+            {
+                queries.Add(Uri.UnescapeDataString(uri.Query));
+            }
+        }
+    }
+}
