@@ -421,4 +421,29 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
         using var noInstance = await fixture.Auditor.GetAsync($"/api/workflows/{NewId()}/executions");
         Assert.Equal(HttpStatusCode.NotFound, noInstance.StatusCode);
     }
+
+    [Fact]
+    public async Task Search_filters_on_overdue_and_escalation_level_of_open_steps_and_refuses_a_bad_level()
+    {
+        string community = "社区" + Guid.NewGuid().ToString("N")[..6];
+        string onTime = await StartAsync(Http.Input(community: community, dueInDays: 5));
+        string late = await StartAsync(Http.Input(community: community, dueInDays: -2)); // overdue, escalated to level 1
+        await Http.WaitForStepAsync(Staff, onTime, "submit");
+        await Http.WaitForStepAsync(Staff, late, "submit");
+        string c = Uri.EscapeDataString(community);
+
+        async Task<List<string?>> IdsAsync(string filter)
+            => (await (await fixture.Auditor.GetAsync($"/api/workflows?tag.community={c}&{filter}")).ReadJsonAsync())["items"]!.AsArray()
+                .Select(i => (string?)i!["instanceId"]).ToList();
+
+        Assert.Equal([late], await IdsAsync("overdue=true"));
+        Assert.Equal([onTime], await IdsAsync("overdue=false"));
+        Assert.Equal([late], await IdsAsync("escalation=1"));
+        Assert.Empty(await IdsAsync("escalation=2"));
+        Assert.Equal(2, (await IdsAsync("escalation=0")).Count);
+
+        using var bad = await fixture.Auditor.GetAsync($"/api/workflows?tag.community={c}&escalation=9");
+        var problem = await bad.ProblemAsync(400);
+        Assert.Equal(("escalation", "range"), ((string?)problem["field"], (string?)problem["rule"]));
+    }
 }

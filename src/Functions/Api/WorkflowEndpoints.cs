@@ -39,7 +39,7 @@ public static class WorkflowEndpoints
         api.MapSubmissionApi();
 
         api.MapGet("/workflows", SearchAsync).RequireAuthorization(Policies.Read)
-            .WithName("SearchWorkflows").WithSummary("Search instances by process, status, tags (tag.community=…), creation time / 检索流程")
+            .WithName("SearchWorkflows").WithSummary("Search instances by process, status, tags (tag.community=…), creation time, overdue, escalation level / 检索流程")
             .Produces<SearchResult>().ProducesProblem(400);
 
         api.MapGet("/tasks", InboxAsync).RequireAuthorization(Policies.Read)
@@ -269,7 +269,7 @@ public static class WorkflowEndpoints
                 open?.DueDate, open?.DueAt, open is not null && open.DueAt < now, open?.EscalationLevel, open?.EscalationLevelName, open?.StepToken, open?.Provisional);
         }).ToList();
 
-    private static async Task<IResult> SearchAsync(HttpContext context, IWorkflowCatalog catalog, DurableTaskClient client, CancellationToken cancellationToken)
+    private static async Task<IResult> SearchAsync(HttpContext context, IWorkflowCatalog catalog, DurableTaskClient client, TimeProvider time, CancellationToken cancellationToken)
     {
         var q = context.Request.Query;
         string? orchestrator = null;
@@ -304,6 +304,23 @@ public static class WorkflowEndpoints
             return badTop;
         }
 
+        if (ParseBool(q["overdue"], "overdue", out bool? overdue) is { } badOverdue)
+        {
+            return badOverdue;
+        }
+
+        int? minEscalation = null;
+        if (q["escalation"].FirstOrDefault() is { Length: > 0 } rawLevel)
+        {
+            if (!int.TryParse(rawLevel, out int level) || level is < 0 or > 3)
+            {
+                return Problems.BadRequest($"'escalation' must be an escalation level from 0 to 3 (got '{rawLevel}').",
+                    $"“escalation”须为 0 至 3 的督办级别(收到“{rawLevel}”)。", "escalation", "range");
+            }
+
+            minEscalation = level;
+        }
+
         var tags = q.Where(kv => kv.Key.StartsWith("tag.", StringComparison.OrdinalIgnoreCase) && kv.Key.Length > 4)
             .ToDictionary(kv => kv.Key[4..], kv => kv.Value.ToString());
         string? token = q["continuationToken"].FirstOrDefault();
@@ -316,6 +333,14 @@ public static class WorkflowEndpoints
         if (error is not null)
         {
             return error;
+        }
+
+        if (overdue is not null || minEscalation is not null)
+        {
+            // Properties of the open steps (the custom status), filtered on this page: a page may hold fewer than top.
+            var now = time.GetUtcNow();
+            page = page.Where(m => Json.Status(m.SerializedCustomStatus) is { } s && s.OpenSteps.Any(o =>
+                (overdue is null || (o.DueAt < now) == overdue) && o.EscalationLevel >= (minEscalation ?? 0))).ToList();
         }
 
         return TypedResults.Ok(new SearchResult(page.Select(m => Summary(m, DefinitionFor(catalog, m.Name))).ToList(), next));

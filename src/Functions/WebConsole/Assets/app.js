@@ -167,17 +167,10 @@ async function viewSearch(params) {
     countsList.replaceChildren(...STATUSES.filter(s => counts[s]).map(s => el('li', { 'data-status': s }, `${t(s)} ${counts[s]}`)));
     const q = new URLSearchParams(tags); q.set('top', '100');
     if (params.get('status')) q.set('status', params.get('status'));
-    let items = (await json('/api/workflows?' + q.toString())).items;
-    if (params.get('overdue') || params.get('escalation')) {
-      // Overdue and escalation are properties of open steps: the inbox knows them.
-      const inbox = new URLSearchParams();
-      for (const k of ['street', 'community']) if (params.get(k)) inbox.set(k, params.get(k));
-      if (params.get('overdue')) inbox.set('overdue', 'true');
-      const steps = await json('/api/tasks?' + inbox.toString());
-      const min = Number(params.get('escalation') || 0);
-      const ids = new Set(steps.filter(s => s.escalationLevel >= min).map(s => s.instanceId));
-      items = items.filter(i => ids.has(i.instanceId));
-    }
+    // Overdue and escalation are properties of the open steps; the service filters on them.
+    if (params.get('overdue')) q.set('overdue', 'true');
+    if (params.get('escalation')) q.set('escalation', params.get('escalation'));
+    const items = (await json('/api/workflows?' + q.toString())).items;
     results.replaceChildren(items.length === 0 ? el('p', { text: t('none') }) : el('table', { class: 'responsive' },
       el('thead', {}, el('tr', {}, [t('id'), t('process'), t('community'), t('year'), t('status'), t('currentStep'), t('created')].map(h => el('th', { scope: 'col', text: h })))),
       el('tbody', {}, items.map(i => el('tr', {},
