@@ -3,7 +3,7 @@ using System.Text;
 namespace Governance.Domain.Calendar;
 
 /// <summary>
-/// When to remind and when to escalate, in working days relative to a due date (PROCESSES.md §0).
+/// When to remind and when to escalate, in working days relative to a due date (docs/processes.md, "What every process does").
 /// Configurable per process; <see cref="Default"/> is the shared reading: remind 3 working days before and on
 /// the due day; escalate to the supervisor 1 working day after, the street office after 5, the district after 10.
 /// </summary>

@@ -23,7 +23,7 @@ public enum QuorumFailureAction
     RescheduleAndEscalate,
 }
 
-/// <summary>Our reading of §2: a failed quorum reschedules the assembly; the second failure in a row escalates to the street office.</summary>
+/// <summary>Our reading of §3: a failed quorum reschedules the assembly; the second failure in a row escalates to the street office.</summary>
 public static class QuorumFailurePolicy
 {
     public const int EscalateFromFailure = 2;

@@ -1,6 +1,6 @@
 namespace Governance.Domain.Projects;
 
-/// <summary>The steps of one project's lifecycle (§1b), in order.</summary>
+/// <summary>The steps of one project's lifecycle (§2), in order.</summary>
 public enum ProjectStage
 {
     NeedsSurvey,

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Governance.Functions.Api;
 
-/// <summary>GET /api/incubator: the incubator platform's view of its organisations (§3, the "1" of "149").</summary>
+/// <summary>GET /api/incubator: the incubator platform's view of its organisations (§4, the "1" of "149").</summary>
 public static class IncubatorEndpoints
 {
     public static IEndpointRouteBuilder MapIncubatorApi(this IEndpointRouteBuilder app)

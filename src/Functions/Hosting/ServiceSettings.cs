@@ -45,7 +45,7 @@ public sealed class ServiceSettings
     /// <summary>Extra holiday/make-up-workday years (JSON file) on top of the built-in calendar; optional.</summary>
     public string? HolidaysFile { get; set; }
 
-    /// <summary>Default reminder/escalation policy for processes (PROCESSES.md §0), from governance.escalation.</summary>
+    /// <summary>Default reminder/escalation policy for processes (docs/processes.md, "What every process does"), from governance.escalation.</summary>
     public EscalationPolicy Escalation { get; set; } = EscalationPolicy.Default;
 
     /// <summary>The working-day calendar: built-in years plus those in <see cref="HolidaysFile"/>.</summary>

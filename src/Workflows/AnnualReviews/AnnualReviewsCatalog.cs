@@ -3,7 +3,7 @@ using Governance.Workflows.Common;
 
 namespace Governance.Workflows.AnnualReviews;
 
-/// <summary>The startable processes of §5 with every human step (event), its payload type and responsible role.</summary>
+/// <summary>The startable processes of §6 with every human step (event), its payload type and responsible role.</summary>
 public static class AnnualReviewsCatalog
 {
     private static readonly WorkflowEventDefinition ObjectionEvent = new(Publicity.ObjectionEvent, "公示异议", "Objection during publicity", typeof(Objection), Roles.Public);

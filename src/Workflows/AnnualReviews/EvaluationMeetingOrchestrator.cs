@@ -6,7 +6,7 @@ using Governance.Workflows.CommunityProjects;
 namespace Governance.Workflows.AnnualReviews;
 
 /// <summary>
-/// §5, the year-end evaluation meeting (年度评议大会, Chaoyang): every year on its configured day it finds the
+/// §6, the year-end evaluation meeting (年度评议大会, Chaoyang): every year on its configured day it finds the
 /// community's projects of the year by their tags, takes the meeting's on-site inspection and satisfaction rating of
 /// each project that awaits it (every such project exactly once), submits each rating to its project as that
 /// project's satisfaction step through the submission API (the project then publicises its own result and closes),

@@ -2,7 +2,7 @@ using Governance.Domain.Evaluation;
 
 namespace Governance.Workflows.AnnualReviews;
 
-// Payloads of the human steps of §5. The event name is the record's name (nameof).
+// Payloads of the human steps of §6. The event name is the record's name (nameof).
 
 /// <summary>The government's evaluation team rates each self-governance organisation on its assistance agreement (协助管理协议).</summary>
 public sealed record OrganisationsRated(IReadOnlyList<EvaluationScore> Scores, string RatedBy);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Governance.Workflows.AnnualReviews;
 
-/// <summary>The §5 settings an instance runs with, snapshotted each year by <see cref="LoadAnnualReviewRulesActivity"/>.</summary>
+/// <summary>The §6 settings an instance runs with, snapshotted each year by <see cref="LoadAnnualReviewRulesActivity"/>.</summary>
 public sealed record AnnualReviewRules(
     EscalationOffsets Escalation,
     int TwoWayEvaluationMonth,
@@ -44,7 +44,7 @@ public sealed record AnnualReviewRules(
     }
 }
 
-/// <summary>Reads the configured §5 settings.</summary>
+/// <summary>Reads the configured §6 settings.</summary>
 public sealed class LoadAnnualReviewRulesActivity(IOptions<WorkflowSettings> settings) : TaskActivity<string, AnnualReviewRules>
 {
     public override Task<AnnualReviewRules> RunAsync(TaskActivityContext context, string input) => Task.FromResult(AnnualReviewRules.From(settings.Value));

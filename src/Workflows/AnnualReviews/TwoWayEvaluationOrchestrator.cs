@@ -6,7 +6,7 @@ using Governance.Workflows.Common;
 namespace Governance.Workflows.AnnualReviews;
 
 /// <summary>
-/// §5, the two-way evaluation (政社互动双向评估, Taicang): every year on its configured day the government's team rates
+/// §6, the two-way evaluation (政社互动双向评估, Taicang): every year on its configured day the government's team rates
 /// each self-governance organisation on its assistance agreement, the community's team rates the government
 /// departments, and residents are surveyed (satisfaction and participation rate); the three run side by side with
 /// reminders and escalation, the results are publicised (an upheld objection repeats the ratings) and recorded for

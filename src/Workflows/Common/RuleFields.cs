@@ -116,7 +116,7 @@ public static class RuleFields
         ["election.notCompetitive"] = "candidates",
         ["election.candidateName"] = "candidates",
         ["election.seats"] = "seats",
-        // Estate self-management committee (§2).
+        // Estate self-management committee (§3).
         ["talent.empty"] = "talents",
         ["talent.record"] = "talents",
         ["talent.activities"] = "activitiesHeld",
@@ -147,7 +147,7 @@ public static class RuleFields
         ["annualReview.respondents"] = "respondents",
         ["annualReview.satisfied"] = "satisfied",
         ["annualReview.summary"] = "summary",
-        // Incubation of community organisations (§3).
+        // Incubation of community organisations (§4).
         ["incubation.surveyCounts"] = "interviews",
         ["incubation.targetGroup"] = "targetGroup",
         ["incubation.activities"] = "activities",

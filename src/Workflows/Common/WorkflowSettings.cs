@@ -17,22 +17,22 @@ public sealed class WorkflowSettings
     /// <summary>Path of a file in the china-holidays.json format, read once at startup (alternative to the JSON).</summary>
     public string? ExtraHolidaysFile { get; set; }
 
-    /// <summary>Default reminders and escalation of every human step (PROCESSES.md §0).</summary>
+    /// <summary>Default reminders and escalation of every human step (docs/processes.md, "What every process does").</summary>
     public EscalationSettings Escalation { get; set; } = new();
 
-    /// <summary><c>Workflows:CommunityProjects</c>: funding rounds and project lifecycles (§1).</summary>
+    /// <summary><c>Workflows:CommunityProjects</c>: funding rounds and project lifecycles (§1–2).</summary>
     public CommunityProjectSettings CommunityProjects { get; set; } = new();
 
-    /// <summary><c>Workflows:SelfManagement</c>: estate self-management committees (§2).</summary>
+    /// <summary><c>Workflows:SelfManagement</c>: estate self-management committees (§3).</summary>
     public SelfManagement.SelfManagementSettings SelfManagement { get; set; } = new();
 
-    /// <summary><c>Workflows:Incubation</c>: incubation of community organisations (§3).</summary>
+    /// <summary><c>Workflows:Incubation</c>: incubation of community organisations (§4).</summary>
     public Incubation.IncubationSettings Incubation { get; set; } = new();
 
-    /// <summary><c>Workflows:JointCommittee</c>: the joint Party committee's yearly rhythm (§4).</summary>
+    /// <summary><c>Workflows:JointCommittee</c>: the joint Party committee's yearly rhythm (§5).</summary>
     public JointCommitteeSettings JointCommittee { get; set; } = new();
 
-    /// <summary><c>Workflows:AnnualReviews</c>: the two-way evaluation and the year-end evaluation meeting (§5).</summary>
+    /// <summary><c>Workflows:AnnualReviews</c>: the two-way evaluation and the year-end evaluation meeting (§6).</summary>
     public AnnualReviewSettings AnnualReviews { get; set; } = new();
 }
 
@@ -58,7 +58,7 @@ public sealed record EscalationOffsets(IReadOnlyList<int> RemindWorkingDaysBefor
     public EscalationPolicy ToPolicy() => new(RemindWorkingDaysBefore, SupervisorAfterWorkingDays, StreetOfficeAfterWorkingDays, DistrictAfterWorkingDays);
 }
 
-/// <summary>Settings of §1 (community service projects). All due dates are in working days.</summary>
+/// <summary>Settings of §1–2 (community service projects). All due dates are in working days.</summary>
 public sealed class CommunityProjectSettings
 {
     /// <summary>Overrides <see cref="WorkflowSettings.Escalation"/> for these processes when set.</summary>

@@ -1,6 +1,6 @@
 namespace Governance.Workflows.Common;
 
-/// <summary>Settings of §4, the joint Party committee (社区大党委). Days are working days unless named calendar days.</summary>
+/// <summary>Settings of §5, the joint Party committee (社区大党委). Days are working days unless named calendar days.</summary>
 public sealed class JointCommitteeSettings
 {
     /// <summary>Overrides <see cref="WorkflowSettings.Escalation"/> for the committee and its work orders when set.</summary>
@@ -28,7 +28,7 @@ public sealed class JointCommitteeSettings
     public int ObjectionRulingWorkingDays { get; set; } = 5;
 }
 
-/// <summary>Settings of §5, the annual reviews: when in the year each is held and how long its steps may take.</summary>
+/// <summary>Settings of §6, the annual reviews: when in the year each is held and how long its steps may take.</summary>
 public sealed class AnnualReviewSettings
 {
     public EscalationSettings? Escalation { get; set; }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Governance.Workflows.CommunityProjects;
 
 /// <summary>
-/// The §1 settings an instance runs with, snapshotted from configuration by <see cref="LoadCommunityProjectRulesActivity"/>
+/// The §1–2 settings an instance runs with, snapshotted from configuration by <see cref="LoadCommunityProjectRulesActivity"/>
 /// at the start (so they are in history), and passed on to the round's projects so a round uses one set of rules.
 /// </summary>
 public sealed record CommunityProjectRules(
@@ -42,7 +42,7 @@ public sealed record CommunityProjectRules(
     }
 }
 
-/// <summary>Reads the configured §1 settings (the orchestrator may not read configuration itself).</summary>
+/// <summary>Reads the configured §1–2 settings (the orchestrator may not read configuration itself).</summary>
 public sealed class LoadCommunityProjectRulesActivity(IOptions<WorkflowSettings> settings) : TaskActivity<string, CommunityProjectRules>
 {
     public override Task<CommunityProjectRules> RunAsync(TaskActivityContext context, string input)

@@ -3,7 +3,7 @@ using Governance.Workflows.Common;
 
 namespace Governance.Workflows.CommunityProjects;
 
-/// <summary>The startable processes of §1 with every human step (event), its payload type and responsible role.</summary>
+/// <summary>The startable processes of §1–2 with every human step (event), its payload type and responsible role.</summary>
 public static class CommunityProjectsCatalog
 {
     private static readonly WorkflowEventDefinition ObjectionEvent = new(Publicity.ObjectionEvent, "公示异议", "Objection during publicity", typeof(Objection), Roles.Public);

@@ -4,7 +4,7 @@ using Governance.Durable;
 
 namespace Governance.Workflows.CommunityProjects;
 
-// Payloads of the human steps (external events) of §1. The event name is the record's name (nameof).
+// Payloads of the human steps (external events) of §1–2. The event name is the record's name (nameof).
 
 /// <summary>需求调查 done: what residents need and how many were asked.</summary>
 public sealed record NeedsSurveyCompleted(string Summary, int RespondentCount, IReadOnlyList<SurveyMethod>? Methods = null);

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Governance.Workflows.CommunityProjects;
 
 /// <summary>
-/// §1a, a funding round (年度社区服务项目评审 / 公益创投): call for applications until the deadline (screening on the
+/// §1, a funding round (年度社区服务项目评审 / 公益创投): call for applications until the deadline (screening on the
 /// budget cap and residents' support), review meeting and weighted ranking, the leadership group's decision within
 /// the budget, publicity of the funded list (an upheld objection reopens the decision), then every funded project runs
 /// as its own <see cref="ProjectLifecycleOrchestrator"/> instance <c>{roundId}:project:{n}</c>; the round closes with

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Governance.Workflows.CommunityProjects;
 
 /// <summary>
-/// §1b, one community service project from needs survey to closing. Standalone projects go through survey,
+/// §2, one community service project from needs survey to closing. Standalone projects go through survey,
 /// application, support poll, a single review and approval; projects funded by a round start at the execution team.
 /// Then: monthly progress reports (reminded and escalated when late), an optional mid-term check, the three
 /// completion documents, the audit with its rectification loop, the satisfaction rating at the year-end evaluation

@@ -1,6 +1,6 @@
 namespace Governance.Workflows.Incubation;
 
-// Payloads of the human steps of §3 ("149": 1 incubator platform, 4 stages, 9 steps). The event name is the
+// Payloads of the human steps of §4 ("149": 1 incubator platform, 4 stages, 9 steps). The event name is the
 // record's name (nameof). The board election's assembly and run-off payloads are shared (Common/ElectionSteps),
 // with the members entitled to vote given as "households".
 

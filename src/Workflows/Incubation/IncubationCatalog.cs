@@ -3,7 +3,7 @@ using Governance.Workflows.Common;
 
 namespace Governance.Workflows.Incubation;
 
-/// <summary>Responsible roles of §3.</summary>
+/// <summary>Responsible roles of §4.</summary>
 public static class IncubationRoles
 {
     /// <summary>The incubator platform (the "1"), e.g. the community with its social-work partner.</summary>
@@ -13,7 +13,7 @@ public static class IncubationRoles
     public const string Evaluator = "evaluator";
 }
 
-/// <summary>The §3 process with every human step, its payload and responsible role.</summary>
+/// <summary>The §4 process with every human step, its payload and responsible role.</summary>
 public static class IncubationCatalog
 {
     public static WorkflowDefinition Incubation { get; } = new(

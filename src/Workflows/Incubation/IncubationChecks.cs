@@ -6,7 +6,7 @@ namespace Governance.Workflows.Incubation;
 /// <summary>What the board election needs from step 6.</summary>
 internal sealed record BoardElectionSetup(CandidateList Candidates, int Electors);
 
-/// <summary>The rules each §3 submission must satisfy; a broken one refuses the submission naming its rule (see RuleFields).</summary>
+/// <summary>The rules each §4 submission must satisfy; a broken one refuses the submission naming its rule (see RuleFields).</summary>
 internal static class IncubationChecks
 {
     public static IncubationNeedsSurveyed Survey(IncubationNeedsSurveyed s)

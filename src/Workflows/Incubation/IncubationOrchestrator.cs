@@ -5,7 +5,7 @@ using Governance.Workflows.Common;
 namespace Governance.Workflows.Incubation;
 
 /// <summary>
-/// §3, one community organisation's incubation ("149": 4 stages, 9 steps). 1 find residents' needs (survey, interest
+/// §4, one community organisation's incubation ("149": 4 stages, 9 steps). 1 find residents' needs (survey, interest
 /// activities, repeated until the target group is confirmed); 2 organise residents into action (discussions, action
 /// plan, 1–2 leaders); 3 formalise (structure and the board elected under the estate election rules, registration or
 /// filing, charter and points scheme); 4 keep empowering: every evaluation period funding and training are reported

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Governance.Workflows.Incubation;
 
-/// <summary><c>Workflows:Incubation</c>: settings of the incubation of community organisations (§3). Due dates in working days.</summary>
+/// <summary><c>Workflows:Incubation</c>: settings of the incubation of community organisations (§4). Due dates in working days.</summary>
 public sealed class IncubationSettings
 {
     /// <summary>Overrides <see cref="WorkflowSettings.Escalation"/> for this process when set.</summary>
@@ -29,7 +29,7 @@ public sealed class IncubationSettings
     public int CorrectiveActionWorkingDays { get; set; } = 20;
 }
 
-/// <summary>The §3 settings an instance runs with, snapshotted at its start.</summary>
+/// <summary>The §4 settings an instance runs with, snapshotted at its start.</summary>
 public sealed record IncubationRules(
     EscalationOffsets Escalation,
     int SupportMonths,
@@ -59,7 +59,7 @@ public sealed record IncubationRules(
     public ElectionSpec BoardElection => new("理事会", "board", IncubationRoles.Incubator, AssemblyWorkingDays, RescheduledAssemblyWorkingDays, RunOffWorkingDays);
 }
 
-/// <summary>Reads the configured §3 settings (the orchestrator may not read configuration itself).</summary>
+/// <summary>Reads the configured §4 settings (the orchestrator may not read configuration itself).</summary>
 public sealed class LoadIncubationRulesActivity(IOptions<WorkflowSettings> settings) : TaskActivity<string, IncubationRules>
 {
     public override Task<IncubationRules> RunAsync(TaskActivityContext context, string input)

@@ -2,7 +2,7 @@ using Governance.Domain.JointCommittee;
 
 namespace Governance.Workflows.JointCommittee;
 
-// Payloads of the human steps (submissions) of §4. The event name is the record's name (nameof).
+// Payloads of the human steps (submissions) of §5. The event name is the record's name (nameof).
 
 /// <summary>The quarter's rotating chair (轮值主席) sets the joint meeting's date.</summary>
 public sealed record JointMeetingScheduled(DateOnly Date, string SetBy);

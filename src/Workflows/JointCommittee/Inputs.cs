@@ -73,7 +73,7 @@ public sealed record JointCommitteeYearSummary(
 /// <summary>A project matched at a joint meeting and led by a member unit, with the instance id of its community-project.</summary>
 public sealed record LinkedProject(string ProjectName, string LeadUnit, string InstanceId);
 
-/// <summary>The §4 settings an instance runs with, snapshotted by <see cref="LoadJointCommitteeRulesActivity"/> each year.</summary>
+/// <summary>The §5 settings an instance runs with, snapshotted by <see cref="LoadJointCommitteeRulesActivity"/> each year.</summary>
 public sealed record JointCommitteeRules(
     EscalationOffsets Escalation,
     int ScheduleWorkingDays,
@@ -101,7 +101,7 @@ public sealed record JointCommitteeRules(
     }
 }
 
-/// <summary>Reads the configured §4 settings (the orchestrator may not read configuration itself).</summary>
+/// <summary>Reads the configured §5 settings (the orchestrator may not read configuration itself).</summary>
 public sealed class LoadJointCommitteeRulesActivity(IOptions<WorkflowSettings> settings) : TaskActivity<string, JointCommitteeRules>
 {
     public override Task<JointCommitteeRules> RunAsync(TaskActivityContext context, string input) => Task.FromResult(JointCommitteeRules.From(settings.Value));

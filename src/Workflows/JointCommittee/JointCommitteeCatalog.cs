@@ -3,7 +3,7 @@ using Governance.Workflows.Common;
 
 namespace Governance.Workflows.JointCommittee;
 
-/// <summary>The startable processes of §4 with every human step (event), its payload type and responsible role.</summary>
+/// <summary>The startable processes of §5 with every human step (event), its payload type and responsible role.</summary>
 public static class JointCommitteeCatalog
 {
     /// <summary>The tag linking a work order to its committee.</summary>

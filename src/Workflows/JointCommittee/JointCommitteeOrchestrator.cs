@@ -5,7 +5,7 @@ using Governance.Workflows.Common;
 namespace Governance.Workflows.JointCommittee;
 
 /// <summary>
-/// §4, one community's joint Party committee (社区大党委), one execution per year: four quarterly joint meetings with
+/// §5, one community's joint Party committee (社区大党委), one execution per year: four quarterly joint meetings with
 /// the rotating chair, extra sessions, the four lists (problems and needs, member units' resources, projects led by
 /// member units), whistle-and-dispatch work orders (each its own instance) and the year-end assessment. Then it
 /// continues as new into the next year: the year's history stays readable by its execution id and the next year

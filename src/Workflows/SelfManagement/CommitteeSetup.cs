@@ -4,7 +4,7 @@ using Governance.Workflows.Common;
 namespace Governance.Workflows.SelfManagement;
 
 /// <summary>
-/// Steps 1–3 of §2: find the able (选达人), build the organisation (建组织, 两会三荐四问一选) and set the convention
+/// Steps 1–3 of §3: find the able (选达人), build the organisation (建组织, 两会三荐四问一选) and set the convention
 /// (定公约). Each step is a submission checked by <see cref="SelfManagementChecks"/>.
 /// </summary>
 internal static class CommitteeSetup

@@ -6,7 +6,7 @@ using Governance.Workflows.CommunityProjects;
 namespace Governance.Workflows.SelfManagement;
 
 /// <summary>
-/// Steps 4–6 of §2 for one year of the committee: empowerment (with funding applications started as linked
+/// Steps 4–6 of §3 for one year of the committee: empowerment (with funding applications started as linked
 /// community projects), then side by side the problem rounds (collect, open-space meeting, sort; each problem its
 /// own instance with a due date) and the monthly publications (四公示, reminded and escalated), and finally the
 /// residents' assembly's annual review, publicised.

@@ -6,7 +6,7 @@ using Governance.Workflows.Common;
 namespace Governance.Workflows.SelfManagement;
 
 /// <summary>
-/// §2, one estate's self-management committee (小区自管委员会, 六步工作法). The first run sets the committee up
+/// §3, one estate's self-management committee (小区自管委员会, 六步工作法). The first run sets the committee up
 /// (1 find the able, 2 build the organisation with its election, 3 the convention); every run then does one year
 /// (4 empower, 5 solve problems, 6 evaluate) and continues as new for the next year, so each year has its own
 /// readable, bounded history. When the term of office has passed, the year starts with a new election.

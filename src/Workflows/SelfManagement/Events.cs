@@ -2,7 +2,7 @@ using Governance.Domain.Elections;
 
 namespace Governance.Workflows.SelfManagement;
 
-// Payloads of the human steps of §2 (六步工作法). The event name is the record's name (nameof). The election's
+// Payloads of the human steps of §3 (六步工作法). The event name is the record's name (nameof). The election's
 // assembly and run-off payloads are shared with other processes (Common/ElectionSteps).
 
 /// <summary>四引: the four groups invited to activities.</summary>

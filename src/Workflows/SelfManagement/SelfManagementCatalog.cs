@@ -3,7 +3,7 @@ using Governance.Workflows.Common;
 
 namespace Governance.Workflows.SelfManagement;
 
-/// <summary>Responsible roles of §2 (who submits which step).</summary>
+/// <summary>Responsible roles of §3 (who submits which step).</summary>
 public static class SelfManagementRoles
 {
     public const string Community = Roles.Community;
@@ -15,7 +15,7 @@ public static class SelfManagementRoles
     public const string EstateCommittee = "estateCommittee";
 }
 
-/// <summary>The §2 process with every human step, its payload and responsible role.</summary>
+/// <summary>The §3 process with every human step, its payload and responsible role.</summary>
 public static class SelfManagementCatalog
 {
     public static WorkflowDefinition EstateCommittee { get; } = new(

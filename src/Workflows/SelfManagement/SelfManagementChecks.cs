@@ -3,7 +3,7 @@ using Governance.Domain.Elections;
 
 namespace Governance.Workflows.SelfManagement;
 
-/// <summary>The rules each §2 submission must satisfy; a broken one refuses the submission naming its rule (see RuleFields).</summary>
+/// <summary>The rules each §3 submission must satisfy; a broken one refuses the submission naming its rule (see RuleFields).</summary>
 internal static class SelfManagementChecks
 {
     public static IReadOnlyList<TalentRecord> TalentFile(TalentSearchCompleted s)

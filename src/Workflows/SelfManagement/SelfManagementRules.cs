@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Governance.Workflows.SelfManagement;
 
-/// <summary><c>Workflows:SelfManagement</c>: settings of the estate self-management committee (§2). Due dates in working days.</summary>
+/// <summary><c>Workflows:SelfManagement</c>: settings of the estate self-management committee (§3). Due dates in working days.</summary>
 public sealed class SelfManagementSettings
 {
     /// <summary>Overrides <see cref="WorkflowSettings.Escalation"/> for this process when set.</summary>
@@ -38,7 +38,7 @@ public sealed class SelfManagementSettings
     public int AnnualReviewWorkingDays { get; set; } = 20;
 }
 
-/// <summary>The §2 settings an instance runs with, snapshotted at the start of every year (so they are in history).</summary>
+/// <summary>The §3 settings an instance runs with, snapshotted at the start of every year (so they are in history).</summary>
 public sealed record SelfManagementRules(
     EscalationOffsets Escalation,
     int TermYears,
@@ -72,7 +72,7 @@ public sealed record SelfManagementRules(
     public ElectionSpec Election => new("自管委员会", "self-management committee", Roles.Community, AssemblyWorkingDays, RescheduledAssemblyWorkingDays, RunOffWorkingDays);
 }
 
-/// <summary>Reads the configured §2 settings (the orchestrator may not read configuration itself).</summary>
+/// <summary>Reads the configured §3 settings (the orchestrator may not read configuration itself).</summary>
 public sealed class LoadSelfManagementRulesActivity(IOptions<WorkflowSettings> settings) : TaskActivity<string, SelfManagementRules>
 {
     public override Task<SelfManagementRules> RunAsync(TaskActivityContext context, string input)
