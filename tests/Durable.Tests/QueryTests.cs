@@ -72,4 +72,51 @@ public sealed class QueryTests(AzuriteFixture azurite)
         Assert.Equal(1, purged.PurgedInstanceCount);
         Assert.Null(await client.GetInstanceAsync("other-1"));
     }
+
+    [Fact]
+    public async Task A_yearly_process_that_continues_with_new_tags_is_found_by_its_current_year_only()
+    {
+        await using var host = await TestHost.StartAsync(azurite, r => r.AddOrchestrator<YearByYear>());
+        string id = "yearly-" + Guid.NewGuid().ToString("N")[..8];
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(YearByYear), 2026,
+            new StartOrchestrationOptions(id) { Tags = new Dictionary<string, string> { ["community"] = id, ["year"] = "2026" } });
+
+        var now = await host.WaitUntilAsync(id, m => m.WaitingForEvents.Contains("Go") && m.Tags.GetValueOrDefault("year") == "2028");
+
+        Assert.Equal(id, now.Tags["community"]);
+        async Task<List<string>> ByYear(string year)
+        {
+            var ids = new List<string>();
+            await foreach (var m in host.Client.GetAllInstancesAsync(new OrchestrationQuery { Tags = new Dictionary<string, string> { ["community"] = id, ["year"] = year } }))
+            {
+                ids.Add(m.InstanceId);
+            }
+
+            return ids;
+        }
+
+        Assert.Equal([id], await ByYear("2028"));
+        Assert.Empty(await ByYear("2026"));
+        Assert.Equal(3, (await host.Client.GetExecutionIdsAsync(id)).Count);
+    }
+}
+
+/// <summary>One execution per year, 2026 to 2028, each tagged with its own year; 2028 waits.</summary>
+public sealed class YearByYear : TaskOrchestrator<int, int>
+{
+    public override async Task<int> RunAsync(TaskOrchestrationContext context, int year)
+    {
+        if (year < 2028)
+        {
+            context.ContinueAsNew(new ContinueAsNewOptions
+            {
+                NewInput = year + 1,
+                NewTags = new Dictionary<string, string> { ["community"] = context.InstanceId, ["year"] = (year + 1).ToString() },
+            });
+            return year;
+        }
+
+        await context.WaitForExternalEvent<string>("Go");
+        return year;
+    }
 }

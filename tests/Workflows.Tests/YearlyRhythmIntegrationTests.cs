@@ -78,6 +78,14 @@ public sealed class YearlyRhythmIntegrationTests(AzuriteFixture azurite) : IClas
         // The chair carries on (rotation 4 = the first unit again) and the new year starts small.
         var nextInput = next.ReadInputAs<JointCommitteeInput>()!;
         Assert.Equal((2027, 4), (nextInput.Year, nextInput.ChairRotation));
+        // A search by year finds the committee in the year it is in.
+        Assert.Equal("2027", next.Tags["year"]);
+        var in2026 = client.GetAllInstancesAsync(new OrchestrationQuery { Tags = new Dictionary<string, string> { ["year"] = "2026" }, Name = nameof(JointCommitteeOrchestrator) });
+        await foreach (var m in in2026)
+        {
+            Assert.NotEqual(id, m.InstanceId);
+        }
+
         var q1 = next.ReadCustomStatusAs<WorkflowStatus>()!.OpenSteps.Single(o => o.EventName == nameof(JointMeetingScheduled));
         Assert.Equal(($"Set the Q1 joint meeting's date (chair: {Units[0]})", "committeeChair"), (q1.StepEn, q1.ResponsibleRole));
         Assert.True(year.Count > 200, $"the year's history has {year.Count} events");

@@ -15,6 +15,9 @@ internal sealed class StepOutcome
 
     /// <summary>The version the next execution runs as, when the orchestrator asked for another one.</summary>
     public string? ContinueAsNewVersion { get; set; }
+
+    /// <summary>The next execution's tags, when the orchestrator gave new ones.</summary>
+    public Dictionary<string, string>? ContinueAsNewTags { get; set; }
     public List<EventRaisedEvent> CarryOverEvents { get; } = [];
 
     /// <summary>Submissions that arrived in this step, with the decision the orchestrator took (to be recorded instead).</summary>
@@ -105,6 +108,7 @@ internal sealed class OrchestrationExecutor
                 outcome.ContinuedAsNew = true;
                 outcome.ContinueAsNewInput = request.Input;
                 outcome.ContinueAsNewVersion = request.Version;
+                outcome.ContinueAsNewTags = request.Tags;
                 if (request.PreserveUnprocessedEvents)
                 {
                     outcome.CarryOverEvents.AddRange(context.TakeBufferedEvents());

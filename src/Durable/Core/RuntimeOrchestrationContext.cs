@@ -49,7 +49,7 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
 
     public object? CustomStatus { get; private set; }
 
-    public (string? Input, bool PreserveUnprocessedEvents, string? Version)? ContinueAsNewRequest { get; private set; }
+    public (string? Input, bool PreserveUnprocessedEvents, string? Version, Dictionary<string, string>? Tags)? ContinueAsNewRequest { get; private set; }
 
     /// <summary>Names of the external events some code is waiting for now.</summary>
     public IReadOnlyList<string> WaitingForEvents => waiters.Where(w => w.Value.Count > 0).Select(w => w.Key)
@@ -278,13 +278,23 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
     }
 
     public override void ContinueAsNew(object? newInput = null, bool preserveUnprocessedEvents = true)
-        => ContinueAsNewRequest = (DurableJson.Serialize(newInput), preserveUnprocessedEvents, null);
+        => ContinueAsNewRequest = (DurableJson.Serialize(newInput), preserveUnprocessedEvents, null, null);
 
     public override void ContinueAsNew(ContinueAsNewOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        Dictionary<string, string>? tags = null;
+        if (options.NewTags is { } newTags)
+        {
+            tags = new Dictionary<string, string>(newTags);
+            if (InstanceTags.Validate(tags) is { } bad)
+            {
+                throw new ArgumentException(bad.Reason, nameof(options));
+            }
+        }
+
         ContinueAsNewRequest = (DurableJson.Serialize(options.NewInput), options.PreserveUnprocessedEvents,
-            string.IsNullOrEmpty(options.NewVersion) ? null : options.NewVersion);
+            string.IsNullOrEmpty(options.NewVersion) ? null : options.NewVersion, tags);
     }
 
     public override Guid NewGuid()

@@ -111,7 +111,7 @@ internal sealed class OrchestratorRunner(DurableTaskRegistry registry, IServiceP
             plan.AddOutbox(new MessageOutboxItem(new TaskMessage(
                 $"{instanceId}|{next}|start",
                 instanceId,
-                new ExecutionStartedEvent(state.Name, outcome.ContinueAsNewVersion ?? state.Version, outcome.ContinueAsNewInput, next, 0, state.Parent, state.Tags) { Timestamp = now })));
+                new ExecutionStartedEvent(state.Name, outcome.ContinueAsNewVersion ?? state.Version, outcome.ContinueAsNewInput, next, 0, state.Parent, outcome.ContinueAsNewTags ?? state.Tags) { Timestamp = now })));
             plan.Executor = null;
         }
         else

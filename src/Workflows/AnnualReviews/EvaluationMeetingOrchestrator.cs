@@ -73,7 +73,7 @@ public sealed class EvaluationMeetingOrchestrator : TaskOrchestrator<EvaluationM
         tracker.Step($"{input.Year}年度评议大会结束", $"{input.Year} evaluation meeting closed");
         if (input.LastYear is not { } last || input.Year < last)
         {
-            context.ContinueAsNew(input with { Year = input.Year + 1, PreviousYear = record });
+            NextYear.ContinueWith(context, AnnualReviewsCatalog.EvaluationMeeting, input with { Year = input.Year + 1, PreviousYear = record });
         }
 
         return record;

@@ -61,7 +61,7 @@ public sealed class TwoWayEvaluationOrchestrator : TaskOrchestrator<TwoWayEvalua
         tracker.Step($"{input.Year}年度双向评估结果已记录,纳入考核", $"{input.Year} results recorded for appraisal");
         if (input.LastYear is not { } last || input.Year < last)
         {
-            context.ContinueAsNew(input with { Year = input.Year + 1, PreviousYear = record });
+            NextYear.ContinueWith(context, AnnualReviewsCatalog.TwoWayEvaluation, input with { Year = input.Year + 1, PreviousYear = record });
         }
 
         return record;

@@ -32,7 +32,7 @@ public sealed class JointCommitteeOrchestrator : TaskOrchestrator<JointCommittee
         }
 
         // Rules are snapshotted again next year unless the start fixed them.
-        context.ContinueAsNew(input with { Year = input.Year + 1, ChairRotation = input.ChairRotation + 4, PreviousYear = summary });
+        NextYear.ContinueWith(context, JointCommitteeCatalog.Committee, input with { Year = input.Year + 1, ChairRotation = input.ChairRotation + 4, PreviousYear = summary });
         return summary;
     }
 }

@@ -54,7 +54,7 @@ public sealed class EstateCommitteeOrchestrator : TaskOrchestrator<EstateCommitt
         }
 
         tracker.Step($"{input.Year}年度已结束,进入{input.Year + 1}年度", $"Year {input.Year} closed; continuing with {input.Year + 1}");
-        context.ContinueAsNew(input with { Year = input.Year + 1, Committee = committee, YearOfTerm = yearOfTerm + 1, LastYear = report });
+        NextYear.ContinueWith(context, SelfManagementCatalog.EstateCommittee, input with { Year = input.Year + 1, Committee = committee, YearOfTerm = yearOfTerm + 1, LastYear = report });
         return report;
     }
 }
