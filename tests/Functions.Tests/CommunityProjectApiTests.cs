@@ -5,36 +5,19 @@ namespace Governance.Functions.Tests;
 
 /// <summary>The real community-project process over HTTP: its rules answer 400 at once, naming the field and rule.</summary>
 [Collection(ServiceCollection.Name)]
-public sealed class CommunityProjectApiTests(ServiceFixture fixture) : IAsyncLifetime
+public sealed class CommunityProjectApiTests(ServiceFixture fixture) : GovernanceServiceTest(fixture)
 {
-    private ServiceHost host = null!;
-    private HttpClient staff = null!;
-
-    public async Task InitializeAsync()
-    {
-        host = await ServiceHost.StartGovernanceAsync(fixture.ConnectionString, "gov" + Guid.NewGuid().ToString("N")[..10]);
-        staff = host.Client("staff");
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
-
-    private async Task<HttpResponseMessage> SubmitAsync(string id, string step, object payload)
-    {
-        await Http.WaitForStepAsync(staff, id, step);
-        return await staff.PostAsync($"/api/workflows/{id}/events/{step}", Http.Json(payload));
-    }
-
     private static object Start(string id) => new { street = "清源街道", community = "金华里社区", year = 2026, projectName = "新居民之家 " + id, perProjectCap = 12000 };
 
     [Fact]
     public async Task A_grant_cannot_be_given_on_the_public_start()
     {
         string id = $"p-{Guid.NewGuid():N}";
-        using var withGrant = await staff.PostAsync($"/api/workflows/community-project?instanceId={id}",
+        using var withGrant = await Staff.PostAsync($"/api/workflows/community-project?instanceId={id}",
             Http.Json("{\"street\":\"清源街道\",\"community\":\"金华里社区\",\"year\":2026,\"projectName\":\"x\",\"perProjectCap\":12000,\"grant\":{\"applicationNumber\":1,\"grantedAmount\":99999}}"));
 
         Assert.Equal("grant", (string?)(await withGrant.ProblemAsync(400))["field"]);
-        using var none = await staff.GetAsync($"/api/workflows/{id}");
+        using var none = await Staff.GetAsync($"/api/workflows/{id}");
         Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
     }
 
@@ -42,7 +25,7 @@ public sealed class CommunityProjectApiTests(ServiceFixture fixture) : IAsyncLif
     public async Task Support_poll_below_fifty_percent_needs_an_explicit_override_with_a_reason()
     {
         string id = $"p-{Guid.NewGuid():N}";
-        using (var start = await staff.PostAsync($"/api/workflows/community-project?instanceId={id}", Http.Json(Start(id))))
+        using (var start = await Staff.PostAsync($"/api/workflows/community-project?instanceId={id}", Http.Json(Start(id))))
         {
             Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         }
@@ -79,7 +62,7 @@ public sealed class CommunityProjectApiTests(ServiceFixture fixture) : IAsyncLif
         var outcome = await below.ReadJsonAsync();
         Assert.Contains("49.0%", (string?)outcome["summary"]);
         Assert.Contains("stops", (string?)outcome["summary"]);
-        var done = await Http.WaitForStatusAsync(staff, id, "Completed");
+        var done = await Http.WaitForStatusAsync(Staff, id, "Completed");
         Assert.Equal("NotSupportedByResidents", (string?)done["output"]!["result"]);
     }
 }

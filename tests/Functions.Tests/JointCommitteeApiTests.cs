@@ -5,25 +5,14 @@ namespace Governance.Functions.Tests;
 
 /// <summary>The joint committee over HTTP: its rules answer 400 at once, naming the field and rule.</summary>
 [Collection(ServiceCollection.Name)]
-public sealed class JointCommitteeApiTests(ServiceFixture fixture) : IAsyncLifetime
+public sealed class JointCommitteeApiTests(ServiceFixture fixture) : GovernanceServiceTest(fixture)
 {
-    private ServiceHost host = null!;
-    private HttpClient staff = null!;
-
-    public async Task InitializeAsync()
-    {
-        host = await ServiceHost.StartGovernanceAsync(fixture.ConnectionString, "gov" + Guid.NewGuid().ToString("N")[..10]);
-        staff = host.Client("staff");
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
-
     [Fact]
     public async Task A_work_order_with_a_past_deadline_is_a_400_naming_field_and_rule_and_a_valid_one_is_taken()
     {
         string id = $"jc-{Guid.NewGuid():N}";
         var today = ChinaTime.Today(TimeProvider.System);
-        using (var start = await staff.PostAsync($"/api/workflows/joint-committee?instanceId={id}", Http.Json(new
+        using (var start = await Staff.PostAsync($"/api/workflows/joint-committee?instanceId={id}", Http.Json(new
         {
             street = "浏河镇", community = "浏河社区", year = today.Year, memberUnits = new[] { "浏河社区党委", "浏河镇派出所" },
         })))
@@ -31,8 +20,8 @@ public sealed class JointCommitteeApiTests(ServiceFixture fixture) : IAsyncLifet
             Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         }
 
-        await Http.WaitForStepAsync(staff, id, "WorkOrderRaised");
-        using var late = await staff.PostAsync($"/api/workflows/{id}/events/WorkOrderRaised", Http.Json(new
+        await Http.WaitForStepAsync(Staff, id, "WorkOrderRaised");
+        using var late = await Staff.PostAsync($"/api/workflows/{id}/events/WorkOrderRaised", Http.Json(new
         {
             title = "3号楼楼道堆物清理", description = "消防隐患", deadline = today.AddDays(-1), raisedBy = "浏河社区",
         }));
@@ -41,7 +30,7 @@ public sealed class JointCommitteeApiTests(ServiceFixture fixture) : IAsyncLifet
         Assert.Equal(("deadline", "order.deadline"), ((string?)problem["field"], (string?)problem["rule"]));
         Assert.Contains("已过", (string?)problem["detailZh"]);
 
-        using var ok = await staff.PostAsync($"/api/workflows/{id}/events/WorkOrderRaised", Http.Json(new
+        using var ok = await Staff.PostAsync($"/api/workflows/{id}/events/WorkOrderRaised", Http.Json(new
         {
             title = "3号楼楼道堆物清理", description = "消防隐患", deadline = today.AddDays(10), raisedBy = "浏河社区",
         }));
@@ -52,7 +41,7 @@ public sealed class JointCommitteeApiTests(ServiceFixture fixture) : IAsyncLifet
     [Fact]
     public async Task A_committee_without_member_units_is_refused_before_it_starts()
     {
-        using var start = await staff.PostAsync($"/api/workflows/joint-committee?instanceId=jc-{Guid.NewGuid():N}", Http.Json(new
+        using var start = await Staff.PostAsync($"/api/workflows/joint-committee?instanceId=jc-{Guid.NewGuid():N}", Http.Json(new
         {
             street = "浏河镇", community = "浏河社区", year = 2026, memberUnits = Array.Empty<string>(),
         }));

@@ -5,23 +5,11 @@ namespace Governance.Functions.Tests;
 
 /// <summary>The readable history of a real community project: one line per thing a person cares about, China time, who, key figures.</summary>
 [Collection(ServiceCollection.Name)]
-public sealed class ReadableHistoryTests(ServiceFixture fixture) : IAsyncLifetime
+public sealed class ReadableHistoryTests(ServiceFixture fixture) : GovernanceServiceTest(fixture)
 {
-    private ServiceHost host = null!;
-    private HttpClient staff = null!;
-
-    public async Task InitializeAsync()
+    private async Task<HttpStatusCode> SubmitStatusAsync(string id, string step, object payload)
     {
-        host = await ServiceHost.StartGovernanceAsync(fixture.ConnectionString, "gov" + Guid.NewGuid().ToString("N")[..10]);
-        staff = host.Client("staff");
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
-
-    private async Task<HttpStatusCode> SubmitAsync(string id, string step, object payload)
-    {
-        await Http.WaitForStepAsync(staff, id, step);
-        using var response = await staff.PostAsync($"/api/workflows/{id}/events/{step}", Http.Json(payload));
+        using var response = await SubmitAsync(id, step, payload);
         return response.StatusCode;
     }
 
@@ -29,24 +17,24 @@ public sealed class ReadableHistoryTests(ServiceFixture fixture) : IAsyncLifetim
     public async Task Lines_say_when_in_china_time_who_what_and_the_figures_refusals_included_bookkeeping_folded()
     {
         string id = $"h-{Guid.NewGuid():N}";
-        using (var start = await staff.PostAsync($"/api/workflows/community-project?instanceId={id}",
+        using (var start = await Staff.PostAsync($"/api/workflows/community-project?instanceId={id}",
             Http.Json(new { street = "清源街道", community = "金华里社区", year = 2026, projectName = "新居民之家", perProjectCap = 12000 })))
         {
             Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.OK, await SubmitAsync(id, "NeedsSurveyCompleted", new { summary = "儿童看护", respondentCount = 240, methods = new[] { "Questionnaire" } }));
+        Assert.Equal(HttpStatusCode.OK, await SubmitStatusAsync(id, "NeedsSurveyCompleted", new { summary = "儿童看护", respondentCount = 240, methods = new[] { "Questionnaire" } }));
         var application = new
         {
             community = "金华里社区", projectName = "新居民之家", purpose = "融入社区", plan = "每周活动", indicators = new[] { "服务200人次" },
             implementingTeam = "居委会", budgetLines = new[] { new { item = "物资", amount = 13000 } }, durationMonths = 6,
         };
-        Assert.Equal(HttpStatusCode.BadRequest, await SubmitAsync(id, "ApplicationSubmitted", application));
-        Assert.Equal(HttpStatusCode.OK, await SubmitAsync(id, "ApplicationSubmitted", application with { budgetLines = new[] { new { item = "物资", amount = 10000 } } }));
-        Assert.Equal(HttpStatusCode.OK, await SubmitAsync(id, "SupportPollCompleted", new { respondents = 100, supporters = 49 }));
-        await Http.WaitForStatusAsync(staff, id, "Completed");
+        Assert.Equal(HttpStatusCode.BadRequest, await SubmitStatusAsync(id, "ApplicationSubmitted", application));
+        Assert.Equal(HttpStatusCode.OK, await SubmitStatusAsync(id, "ApplicationSubmitted", application with { budgetLines = new[] { new { item = "物资", amount = 10000 } } }));
+        Assert.Equal(HttpStatusCode.OK, await SubmitStatusAsync(id, "SupportPollCompleted", new { respondents = 100, supporters = 49 }));
+        await Http.WaitForStatusAsync(Staff, id, "Completed");
 
-        var lines = (await (await staff.GetAsync($"/api/workflows/{id}/history")).ReadJsonAsync()).AsArray();
+        var lines = (await (await Staff.GetAsync($"/api/workflows/{id}/history")).ReadJsonAsync()).AsArray();
         var texts = lines.Select(l => (string)l!["line"]!).ToList();
 
         string poll = texts.Single(t => t.Contains("录入群众评议结果"));
@@ -72,7 +60,7 @@ public sealed class ReadableHistoryTests(ServiceFixture fixture) : IAsyncLifetim
         var utc = DateTime.Parse((string)started["timestamp"]!, null, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
         Assert.Equal(utc.AddHours(8).ToString("yyyy-MM-dd HH:mm"), (string?)started["timeChina"]);
 
-        var all = (await (await staff.GetAsync($"/api/workflows/{id}/history?detail=all")).ReadJsonAsync()).AsArray();
+        var all = (await (await Staff.GetAsync($"/api/workflows/{id}/history?detail=all")).ReadJsonAsync()).AsArray();
         Assert.Contains(all, l => (bool)l!["bookkeeping"]! && (string?)l["eventType"] == "TaskCompletedEvent");
     }
 }

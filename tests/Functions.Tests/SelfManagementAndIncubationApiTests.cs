@@ -5,25 +5,8 @@ namespace Governance.Functions.Tests;
 
 /// <summary>The estate committee and incubation processes over HTTP: their rules answer 400 at once naming field and rule; the incubator view.</summary>
 [Collection(ServiceCollection.Name)]
-public sealed class SelfManagementAndIncubationApiTests(ServiceFixture fixture) : IAsyncLifetime
+public sealed class SelfManagementAndIncubationApiTests(ServiceFixture fixture) : GovernanceServiceTest(fixture)
 {
-    private ServiceHost host = null!;
-    private HttpClient staff = null!;
-
-    public async Task InitializeAsync()
-    {
-        host = await ServiceHost.StartGovernanceAsync(fixture.ConnectionString, "gov" + Guid.NewGuid().ToString("N")[..10]);
-        staff = host.Client("staff");
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
-
-    private async Task<HttpResponseMessage> SubmitAsync(string id, string step, object payload)
-    {
-        await Http.WaitForStepAsync(staff, id, step);
-        return await staff.PostAsync($"/api/workflows/{id}/events/{step}", Http.Json(payload));
-    }
-
     private async Task SubmitOkAsync(string id, string step, object payload)
     {
         using var r = await SubmitAsync(id, step, payload);
@@ -32,7 +15,7 @@ public sealed class SelfManagementAndIncubationApiTests(ServiceFixture fixture) 
 
     private async Task StartAsync(string workflow, string id, object input)
     {
-        using var start = await staff.PostAsync($"/api/workflows/{workflow}?instanceId={id}", Http.Json(input));
+        using var start = await Staff.PostAsync($"/api/workflows/{workflow}?instanceId={id}", Http.Json(input));
         Assert.True(start.StatusCode == HttpStatusCode.Accepted, await start.Content.ReadAsStringAsync());
     }
 
@@ -77,18 +60,18 @@ public sealed class SelfManagementAndIncubationApiTests(ServiceFixture fixture) 
         // The refused tallies changed nothing: a valid one is taken by the same step.
         await SubmitOkAsync(id, "ElectionAssemblyHeld", new { heldOn = "2027-06-01", households = 36, attendees = 30, ballotsCast = 30,
             votes = new[] { new { candidate = "周桂芳", votes = 25 }, new { candidate = "陈德明", votes = 20 }, new { candidate = "吴秀兰", votes = 10 } } });
-        await Http.WaitForStepAsync(staff, id, "OrganisationRegistered");
+        await Http.WaitForStepAsync(Staff, id, "OrganisationRegistered");
     }
 
     [Fact]
     public async Task An_estate_committee_refuses_a_preliminary_list_that_is_not_competitive_and_a_start_without_seats()
     {
-        using (var noSeats = await staff.PostAsync("/api/workflows/estate-committee", Http.Json(new { street = "泉口街道", community = "浏河社区", estate = "化工小区", year = 2027, households = 300, seats = 0 })))
+        using (var noSeats = await Staff.PostAsync("/api/workflows/estate-committee", Http.Json(new { street = "泉口街道", community = "浏河社区", estate = "化工小区", year = 2027, households = 300, seats = 0 })))
         {
             Assert.Equal("seats", (string?)(await noSeats.ProblemAsync(400))["field"]);
         }
 
-        using (var withCommittee = await staff.PostAsync("/api/workflows/estate-committee", Http.Json(new { street = "泉口街道", community = "浏河社区", estate = "化工小区", year = 2027,
+        using (var withCommittee = await Staff.PostAsync("/api/workflows/estate-committee", Http.Json(new { street = "泉口街道", community = "浏河社区", estate = "化工小区", year = 2027,
                    households = 300, seats = 3, committee = new { members = new[] { "张建国" }, electedInYear = 2027, electedOn = "2027-01-01" } })))
         {
             Assert.Equal("committee", (string?)(await withCommittee.ProblemAsync(400))["field"]); // a committee is elected, never given
@@ -109,8 +92,8 @@ public sealed class SelfManagementAndIncubationApiTests(ServiceFixture fixture) 
         Assert.Equal(("election.notCompetitive", "candidates"), ((string?)problem["rule"], (string?)problem["field"]));
         Assert.Contains("差额选举", (string?)problem["detailZh"]);
 
-        // The refused step stays open in the staff inbox, with its responsible role, due date and the estate's tags.
-        using var inbox = await staff.GetAsync("/api/tasks?community=浏河社区&role=communityPartyOrganisation");
+        // The refused step stays open in the Staff inbox, with its responsible role, due date and the estate's tags.
+        using var inbox = await Staff.GetAsync("/api/tasks?community=浏河社区&role=communityPartyOrganisation");
         var item = Assert.Single((await inbox.ReadJsonAsync()).AsArray(), i => (string?)i!["instanceId"] == id)!;
         Assert.Equal(("CandidatesScreened", "estate-committee", "CandidatesScreened#1"), ((string?)item["eventName"], (string?)item["workflow"], (string?)item["stepToken"]));
         Assert.False(string.IsNullOrWhiteSpace((string?)item["stepZh"]));
@@ -124,17 +107,17 @@ public sealed class SelfManagementAndIncubationApiTests(ServiceFixture fixture) 
         await StartAsync("organisation-incubation", early, Incubation(community));
         await StartAsync("organisation-incubation", later, Incubation(community));
         await ToBoardElectionAsync(later);
-        await Http.WaitForStepAsync(staff, later, "StructureAdopted");
-        await Http.WaitForStepAsync(staff, early, "IncubationNeedsSurveyed");
+        await Http.WaitForStepAsync(Staff, later, "StructureAdopted");
+        await Http.WaitForStepAsync(Staff, early, "IncubationNeedsSurveyed");
 
-        using var r = await staff.GetAsync($"/api/incubator?community={Uri.EscapeDataString(community)}");
+        using var r = await Staff.GetAsync($"/api/incubator?community={Uri.EscapeDataString(community)}");
         var view = await r.ReadJsonAsync();
         Assert.Equal(2, (int)view["organisations"]!);
         Assert.Equal(1, (int)view["byStage"]!["findNeeds"]!);
         Assert.Equal(1, (int)view["byStage"]!["formalise"]!);
         Assert.Equal(0, (int)view["graduated"]!);
 
-        using var tooLong = await staff.GetAsync($"/api/incubator?community={new string('x', 101)}");
+        using var tooLong = await Staff.GetAsync($"/api/incubator?community={new string('x', 101)}");
         var problem = await tooLong.ProblemAsync(400);
         Assert.Equal(("max-length", "community"), ((string?)problem["rule"], (string?)problem["field"]));
     }
@@ -145,16 +128,16 @@ public sealed class SelfManagementAndIncubationApiTests(ServiceFixture fixture) 
     public async Task A_process_started_by_its_parent_cannot_be_started_directly(string workflow, string parent)
     {
         string id = $"direct-{Guid.NewGuid():N}";
-        using var start = await staff.PostAsync($"/api/workflows/{workflow}?instanceId={id}", Http.Json(new { }));
+        using var start = await Staff.PostAsync($"/api/workflows/{workflow}?instanceId={id}", Http.Json(new { }));
 
         var problem = await start.ProblemAsync(400);
         Assert.Equal(("started-by-parent", "name", parent), ((string?)problem["rule"], (string?)problem["field"], (string?)problem["startedBy"]));
         Assert.False(string.IsNullOrEmpty((string?)problem["detailZh"]));
-        using var status = await staff.GetAsync($"/api/workflows/{id}");
+        using var status = await Staff.GetAsync($"/api/workflows/{id}");
         Assert.Equal(HttpStatusCode.NotFound, status.StatusCode); // nothing was created
 
         // The catalog still lists it (for its steps and history) and says who starts it.
-        var catalog = await staff.GetStringAsync("/api/workflows/catalog");
+        var catalog = await Staff.GetStringAsync("/api/workflows/catalog");
         Assert.Contains($"\"startedBy\":\"{parent}\"", catalog);
     }
 }
