@@ -137,40 +137,11 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
     public override async Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default)
     {
         // The output is the instance's output, serialised as JSON like any other; the reason shown in the history is
-        // the text itself when the output is text.
+        // the text itself when the output is text. A recursive terminate is carried by the instance's own step, which
+        // sends it on to every sub-orchestration its history shows without an outcome (StepPlanner).
         string? output = DurableJson.Serialize(options?.Output);
         string? reason = options?.Output as string ?? output;
         await SendAsync(instanceId, new ExecutionTerminatedEvent(reason) { Output = output, Recursive = options?.Recursive == true }, cancellation);
-        if (options?.Recursive == true)
-        {
-            await TerminateChildrenAsync(instanceId, reason, cancellation);
-        }
-    }
-
-    /// <summary>Terminates the running sub-orchestrations of an instance, and theirs.</summary>
-    private async Task TerminateChildrenAsync(string parentId, string? reason, CancellationToken cancellation)
-    {
-        var children = new List<string>();
-        string filter = TableClient.CreateQueryFilter($"ParentInstanceId eq {parentId}");
-        await foreach (var row in Store.Instances.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RuntimeStatus"], cancellationToken: cancellation))
-        {
-            if (!FinishedStatuses.Any(s => s.ToString() == row.GetString("RuntimeStatus")))
-            {
-                children.Add(row.PartitionKey);
-            }
-        }
-
-        foreach (string child in children)
-        {
-            try
-            {
-                await TerminateInstanceAsync(child, new TerminateInstanceOptions(reason, Recursive: true), cancellation);
-            }
-            catch (OrchestrationFinishedException)
-            {
-                // It finished meanwhile.
-            }
-        }
     }
 
     public override async Task<SubmissionOutcome> SubmitAsync(

@@ -12,7 +12,8 @@ namespace Governance.Durable;
 internal sealed class HistoryCache(int maxEvents)
 {
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> order = new();
+    private readonly object gate = new();
+    private Queue<string> order = new();
     private long events;
 
     /// <param name="FirstRowKey">The row of the execution's first event, whose ExecutionId column proves the execution is still stored.</param>
@@ -28,17 +29,26 @@ internal sealed class HistoryCache(int maxEvents)
             return;
         }
 
-        if (entries.TryAdd(executionId, new Entry(instanceId, executionId, firstRowKey, new ReadOnlyCollection<HistoryEvent>(history))))
+        lock (gate)
         {
-            order.Enqueue(executionId);
-            Interlocked.Add(ref events, history.Count);
-        }
-
-        while (Interlocked.Read(ref events) > maxEvents && order.TryDequeue(out string? oldest))
-        {
-            if (entries.TryRemove(oldest, out var removed))
+            if (entries.TryAdd(executionId, new Entry(instanceId, executionId, firstRowKey, new ReadOnlyCollection<HistoryEvent>(history))))
             {
-                Interlocked.Add(ref events, -removed.Events.Count);
+                order.Enqueue(executionId);
+                events += history.Count;
+            }
+
+            while (events > maxEvents && order.TryDequeue(out string? oldest))
+            {
+                if (entries.TryRemove(oldest, out var removed))
+                {
+                    events -= removed.Events.Count;
+                }
+            }
+
+            if (order.Count > 2 * entries.Count + 64)
+            {
+                // Ids of evicted (purged) executions: drop them, or the queue would grow with every purge.
+                order = new Queue<string>(order.Where(entries.ContainsKey));
             }
         }
     }
@@ -46,11 +56,14 @@ internal sealed class HistoryCache(int maxEvents)
     /// <summary>Forgets an instance's executions (it was purged here).</summary>
     public void Evict(string instanceId)
     {
-        foreach (var (executionId, entry) in entries)
+        lock (gate)
         {
-            if (entry.InstanceId == instanceId && entries.TryRemove(executionId, out _))
+            foreach (var (executionId, entry) in entries)
             {
-                Interlocked.Add(ref events, -entry.Events.Count);
+                if (entry.InstanceId == instanceId && entries.TryRemove(executionId, out _))
+                {
+                    events -= entry.Events.Count;
+                }
             }
         }
     }
@@ -58,8 +71,11 @@ internal sealed class HistoryCache(int maxEvents)
     /// <summary>Empties the cache (benchmarks measure cold reads with it).</summary>
     public void Clear()
     {
-        entries.Clear();
-        order.Clear();
-        Interlocked.Exchange(ref events, 0);
+        lock (gate)
+        {
+            entries.Clear();
+            order.Clear();
+            events = 0;
+        }
     }
 }

@@ -270,6 +270,12 @@ internal sealed class RuntimeOrchestrationContext : TaskOrchestrationContext
     {
         int id = nextActionId++;
         var sub = options as SubOrchestrationOptions;
+        if (sub?.Tags is { } tags && InstanceTags.Validate(new Dictionary<string, string>(tags)) is { } bad)
+        {
+            // Refused here, in the orchestrator's code, rather than as an unreadable storage error after the commit.
+            throw new ArgumentException(bad.Reason, nameof(options));
+        }
+
         string instanceId = sub?.InstanceId ?? NewGuid().ToString("N");
         var task = new ResultTask<TResult>(name, id);
         openTasks[id] = task;

@@ -20,7 +20,7 @@ namespace Governance.Durable;
 public sealed class DurableTaskHub : IAsyncDisposable
 {
     private readonly ILogger logger;
-    private readonly SemaphoreSlim startGate = new(1, 1);
+    private readonly SemaphoreSlim storageGate = new(1, 1);
     private readonly WorkerLifetime lifetime = new();
     private readonly List<Task> loops = [];
     private readonly SessionManager sessions;
@@ -128,7 +128,7 @@ public sealed class DurableTaskHub : IAsyncDisposable
             return;
         }
 
-        await startGate.WaitAsync(cancellationToken);
+        await storageGate.WaitAsync(cancellationToken);
         try
         {
             if (!storageReady)
@@ -140,7 +140,7 @@ public sealed class DurableTaskHub : IAsyncDisposable
         }
         finally
         {
-            startGate.Release();
+            storageGate.Release();
         }
     }
 

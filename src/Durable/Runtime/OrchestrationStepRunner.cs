@@ -37,11 +37,10 @@ internal sealed class OrchestrationStepRunner(
             // Nothing to record (duplicates, or messages for an instance that does not exist): still redispatch what a crash left behind.
             await dispatcher.DispatchAsync(session, session.Undispatched, token);
             session.Undispatched = [];
-            if (!session.ViewConfirmed && session.State is { IsAwaitingStart: false } loadedState)
+            if (session.State is { } loadedState)
             {
                 // A redelivered trigger of a step committed just before a crash: its view may never have been written.
-                session.ViewConfirmed = true;
-                await projections.RepairAsync(loadedState, token);
+                await RepairViewOnceAsync(session, loadedState, token);
             }
 
             return;
@@ -150,6 +149,19 @@ internal sealed class OrchestrationStepRunner(
     /// view, so it is current whenever the instance rests. Written in the background while the instance is busy; when
     /// it rests or ends, callers must see it, so the step waits for it.
     /// </summary>
+    /// <summary>
+    /// The first step after a load that writes no view of its own rewrites it once from the committed state: a host may
+    /// have died between a step's commit and its view. Never over a view of another execution (a client's new start).
+    /// </summary>
+    private async Task RepairViewOnceAsync(InstanceSession session, InstanceState state, CancellationToken token)
+    {
+        if (!session.ViewConfirmed && !state.IsAwaitingStart)
+        {
+            session.ViewConfirmed = true;
+            await projections.RepairAsync(state, token);
+        }
+    }
+
     private async Task ProjectAsync(InstanceSession session, StepPlan plan, InstanceState? previous, CancellationToken token)
     {
         bool busy;
@@ -158,12 +170,16 @@ internal sealed class OrchestrationStepRunner(
             busy = session.ActivitiesInFlight > 0 || session.Inbox.Count > 0;
         }
 
-        bool project = (!session.ViewConfirmed && !plan.State.IsAwaitingStart) || plan.ProjectionChanged
+        bool project = plan.ProjectionChanged
             && (!busy || plan.State.IsTerminal || previous is null || ProjectionWriter.ChangesProjection(previous, plan.State));
         if (project)
         {
             session.ViewConfirmed = true;
             projections.Enqueue(session, plan.State, token);
+        }
+        else
+        {
+            await RepairViewOnceAsync(session, plan.State, token);
         }
 
         if (!busy || plan.State.IsTerminal)

@@ -391,25 +391,11 @@ internal sealed class TaskHubStore
         int limit = isCurrent ? current.HistoryCount : int.MaxValue;
         var events = new List<HistoryEvent>();
         string? firstRowKey = null;
-        string? previousKey = null;
-        bool ordered = true;
-        var keys = new List<string>();
         string byExecution = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and RowKey ge {HistoryPrefix} and ExecutionId eq {executionId}");
         await foreach (var row in History.QueryAsync<TableEntity>(byExecution, select: columns, cancellationToken: cancellationToken))
         {
-            firstRowKey ??= row.RowKey;
-            ordered &= previousKey is null || string.CompareOrdinal(previousKey, row.RowKey) < 0;
-            previousKey = row.RowKey;
-            keys.Add(row.RowKey);
+            firstRowKey ??= row.RowKey; // a partition's rows come in key order: the first is the execution's first event
             events.Add(await ReadEventAsync(row));
-        }
-
-        if (!ordered)
-        {
-            // The service returns a partition's rows in key order; kept as a guard for stores that might not.
-            var sorted = keys.Zip(events).OrderBy(p => p.First, StringComparer.Ordinal).ToList();
-            events = sorted.Select(p => p.Second).ToList();
-            firstRowKey = sorted[0].First;
         }
 
         if (events.Count > limit)
