@@ -99,6 +99,19 @@ public sealed class QueryTests(AzuriteFixture azurite)
         Assert.Empty(await ByYear("2026"));
         Assert.Equal(3, (await host.Client.GetExecutionIdsAsync(id)).Count);
     }
+    [Fact]
+    public async Task A_sub_orchestration_with_invalid_tags_fails_its_parent_naming_the_tags_rule()
+    {
+        // Checked in the orchestrator's code: it used to reach storage after the commit and end as a poison message.
+        await using var host = await TestHost.StartAsync(azurite, r => r.AddOrchestrator<TooManyChildTags>().AddOrchestrator<YearByYear>());
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(TooManyChildTags));
+
+        var done = await host.WaitForCompletionAsync(id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        Assert.Contains($"At most {InstanceTags.MaxCount} tags", done.FailureDetails!.ErrorMessage);
+        Assert.Null(await host.Client.GetInstanceAsync(id + "-child"));
+    }
 }
 
 /// <summary>One execution per year, 2026 to 2028, each tagged with its own year; 2028 waits.</summary>
@@ -119,4 +132,14 @@ public sealed class YearByYear : TaskOrchestrator<int, int>
         await context.WaitForExternalEvent<string>("Go");
         return year;
     }
+}
+
+/// <summary>Starts a child with more tags than an instance may have.</summary>
+public sealed class TooManyChildTags : TaskOrchestrator<object?, string>
+{
+    public override Task<string> RunAsync(TaskOrchestrationContext context, object? input)
+        => context.CallSubOrchestratorAsync<string>(nameof(YearByYear), 2028, new SubOrchestrationOptions(instanceId: context.InstanceId + "-child")
+        {
+            Tags = Enumerable.Range(0, InstanceTags.MaxCount + 1).ToDictionary(i => "k" + i, i => "v"),
+        });
 }
