@@ -57,6 +57,22 @@ public sealed class AuditTrailTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_purge_recorded_twice_is_on_the_trail_once_and_the_trail_still_verifies()
+    {
+        // A purge retried after a crash between its audit record and its deletes records itself again.
+        await using var host = await StartAsync();
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloCities));
+        await host.WaitForCompletionAsync(id);
+
+        Assert.True(await AuditTrail.RecordPurgeAsync(host.Hub, id, "auditor", CancellationToken.None));
+        Assert.True(await AuditTrail.RecordPurgeAsync(host.Hub, id, "auditor", CancellationToken.None));
+
+        var trail = host.Services.GetRequiredService<AuditTrail>();
+        Assert.Single((await trail.ReadAsync(id))!, r => r.Kind == AuditKinds.InstancePurged);
+        Assert.True((await trail.VerifyAsync(id)).Intact);
+    }
+
+    [Fact]
     public void A_step_with_more_events_than_its_record_budget_folds_the_rest_into_one_record()
     {
         var events = Enumerable.Range(0, 120).Select(i => (HistoryEvent)new EventRaisedEvent("Noise", i.ToString()) { Actor = "noise", Timestamp = Start.UtcDateTime }).ToList();

@@ -46,6 +46,12 @@ internal sealed class AuditDigestStore(TableClient digests)
             await digests.UpsertEntityAsync(new TableEntity(head.InstanceId, id) { ["Seq"] = head.Sequence, ["Hash"] = head.Hash }, TableUpdateMode.Replace, cancellationToken);
         }
 
+        if (document.Length > 30_000)
+        {
+            // Its chunks before the digest row, for the same reason: a crash in between leaves no listed digest unreadable.
+            await WriteLargeDocumentAsync(id, document, cancellationToken);
+        }
+
         await digests.UpsertEntityAsync(new TableEntity(DigestPartition, id)
         {
             ["Document"] = document.Length <= 30_000 ? document : null,
@@ -53,10 +59,6 @@ internal sealed class AuditDigestStore(TableClient digests)
             ["HeadCount"] = digest.Heads.Count,
             ["CreatedAt"] = now,
         }, TableUpdateMode.Replace, cancellationToken);
-        if (document.Length > 30_000)
-        {
-            await WriteLargeDocumentAsync(id, document, cancellationToken);
-        }
 
         return new StoredAuditDigest(id, now, digest.Heads.Count, sha, document);
     }

@@ -34,6 +34,11 @@ public sealed class AuditTrail
     internal static async Task<bool> RecordPurgeAsync(DurableTaskHub hub, string instanceId, string? actor, CancellationToken cancellationToken)
     {
         var head = await AuditLedger.ReadHeadAsync(hub.Store.History, instanceId, cancellationToken);
+        if (head?.GetBoolean("Purged") == true)
+        {
+            return true; // a purge retried after a crash (or run twice): it is on the trail once
+        }
+
         DateTime now = hub.UtcNow;
         if (hub.Options.AuditRetention is { } retention && (head?.GetDateTime("LastAt") is not { } last || now - last.ToUniversalTime() > retention))
         {
