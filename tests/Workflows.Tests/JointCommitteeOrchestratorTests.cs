@@ -64,6 +64,21 @@ public class JointCommitteeOrchestratorTests
     }
 
     [Fact]
+    public async Task An_upheld_objection_to_the_projects_list_starts_none_of_its_projects()
+    {
+        var (h, _, projects) = Year2026();
+        // The Q1 minutes (22 January) match one project; its list is publicised, and an objection to it is upheld.
+        h.RaiseAt(At(1, 23), Publicity.ObjectionEvent, new Objection("居民代表", "四点半课堂选址未征求意见"));
+        h.RaiseAt(At(1, 26), Publicity.RulingEvent, new ObjectionRuled(true, "选址须重新征求意见", "浏河社区党委"));
+
+        var year = await h.RunAsync(new JointCommitteeOrchestrator(), new JointCommitteeInput("浏河镇", "浏河社区", 2026, Units, ChairRotation: 2));
+
+        Assert.Empty(projects);
+        Assert.Empty(year.Projects);
+        Assert.Contains(h.DeliveredEvents, e => e.Name == Publicity.RulingEvent);
+    }
+
+    [Fact]
     public async Task A_year_has_four_regular_meetings_with_notices_and_reminders_a_missed_quarter_escalates_and_the_next_year_follows()
     {
         var (h, orders, projects) = Year2026();

@@ -64,7 +64,7 @@ public static class ElectionSteps
             if (!round.QuorumMet)
             {
                 quorumFailures++;
-                await OnQuorumMissedAsync(tracker, spec, step, round, election.QuorumFailuresInARow, quorumFailures);
+                await OnQuorumMissedAsync(tracker, spec, step, round, election.QuorumFailuresInARow);
             }
         }
 
@@ -93,12 +93,14 @@ public static class ElectionSteps
         return ($"Counted: elected {elected}.{next}", $"计票完毕:当选{electedZh}。{nextZh}");
     }
 
-    private static async Task OnQuorumMissedAsync(ProcessTracker tracker, ElectionSpec spec, HumanStepSpec step, RoundResult round, int inARow, int total)
+    private static async Task OnQuorumMissedAsync(ProcessTracker tracker, ElectionSpec spec, HumanStepSpec step, RoundResult round, int inARow)
     {
         var action = QuorumFailurePolicy.After(inARow);
         bool escalate = action == QuorumFailureAction.RescheduleAndEscalate;
         var level = escalate ? EscalationLevel.StreetOffice : EscalationLevel.None;
-        await tracker.NotifyAsync($"{step.EventName}.quorum.{total}", escalate ? NotificationKinds.Escalation : NotificationKinds.QuorumMissed,
+        // Numbered by the run's occurrence counter: an election held again in the same execution (an upheld objection to its
+        // result) must not overwrite the first one's notices in the outbox.
+        await tracker.NotifyAsync($"{step.EventName}.quorum.{tracker.NextOccurrence(step.EventName + ".quorum")}", escalate ? NotificationKinds.Escalation : NotificationKinds.QuorumMissed,
             step.EventName, step.StepZh, step.StepEn, escalate ? Roles.StreetOffice : spec.ResponsibleRole, level, null,
             $"{spec.BodyZh}选举未达法定人数({round.BallotsCast}/{round.Households}户,需{round.RequiredBallots}户),{(escalate ? $"已连续{inARow}次,报街道办事处;" : "")}将重新召开。",
             $"The {spec.BodyEn} election missed its quorum ({round.BallotsCast}/{round.Households} households, {round.RequiredBallots} needed){(escalate ? $"; {inARow} times in a row, reported to the street office" : "")}; the assembly will be called again.");

@@ -45,6 +45,7 @@ public static class RuleFields
         ["meeting.date"] = "date",
         ["meeting.noticePeriod"] = "date",
         ["meeting.agenda"] = "agenda",
+        ["meeting.reason"] = "reason",
         ["minutes.attendance"] = "attendingUnits",
         ["minutes.topics"] = "topics",
         ["minutes.decisions"] = "decisions",

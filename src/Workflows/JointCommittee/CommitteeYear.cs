@@ -68,6 +68,7 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
 
         yearEnds.Cancel();
         await Task.WhenAll(alongside);
+        await publicity.Last; // minutes taken while waiting for the new year may have queued a projects list
         return new JointCommitteeYearSummary(year, meetings, extraSessions, problems.Count, resources.Count, projects, workOrders, scores);
     }
 
@@ -215,8 +216,15 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
     private async Task<bool> PublishProjectsAsync(IReadOnlyList<MatchedProject> matched, string meetingKey)
     {
         var listed = string.Join(";", matched.Select(p => $"“{p.ProjectName}”({p.LeadUnit}领办)"));
-        await Publicity.RunAsync(tracker, new PublicitySpec($"{meetingKey}项目清单", $"the {meetingKey} projects list", rules.PublicityWorkingDays,
+        var posted = await Publicity.RunAsync(tracker, new PublicitySpec($"{meetingKey}项目清单", $"the {meetingKey} projects list", rules.PublicityWorkingDays,
             Roles.Community, rules.ObjectionRulingWorkingDays, listed, $"{matched.Count} project(s) led by member units"));
+        if (posted.Upheld)
+        {
+            // An upheld objection stops the list: none of its projects starts (a later meeting may match them again).
+            tracker.Step($"{meetingKey}项目清单异议成立,项目不启动", $"Objection to the {meetingKey} projects list upheld; no project started");
+            return false;
+        }
+
         foreach (var p in matched)
         {
             // Each project runs as its own community-project (standalone: survey, application, support poll, review,
@@ -252,7 +260,7 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
                 {
                     JointMeeting.CheckDate(c.Date, tracker.Today, rules.NoticeCalendarDays, null);
                     JointMeeting.CheckAgenda(c.Agenda);
-                    Governance.Domain.Rule.RequireText(c.Reason, "meeting.agenda", "The reason for the extra session", "召开临时会议的事由");
+                    Governance.Domain.Rule.RequireText(c.Reason, "meeting.reason", "The reason for the extra session", "召开临时会议的事由");
                 }
                 catch (Governance.Domain.DomainRuleException refused)
                 {
