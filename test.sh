@@ -11,11 +11,14 @@ fi
 
 # The console's browser tests (tests/Console.Tests) drive Debian's chromium with its chromedriver and need CJK fonts
 # to render Chinese; install them when missing (skipped when present; sudo only when not root and available).
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+# (fc-list with a pattern, not piped into grep -q: under pipefail a long font list would make the pipe fail.)
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 || [ -z "$(fc-list 'Noto Sans CJK SC' 2>/dev/null)" ]; then
   echo "Installing chromium, chromium-driver and fonts-noto-cjk (apt-get) for the browser tests..."
   SUDO=""
-  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null \
+  # sudo -n: never wait for a password; env: sudo drops DEBIAN_FRONTEND; the lock timeout waits out a fresh VM's updates.
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; fi
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq \
+    && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null \
     || echo "Could not install the browser (apt-get failed): the console's browser tests will fail." >&2
 fi
 

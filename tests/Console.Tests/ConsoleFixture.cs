@@ -53,6 +53,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
                 ["Auth:Keys:1:Role"] = "auditor",
                 ["Auth:Keys:1:SecretSha256"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(AuditorSecret))),
                 ["Logging:LogLevel:Default"] = "Warning",
+                // A fixed simulated start: the instance page must show a provisional due date (one counted in a year
+                // without its holiday notice), which with the real clock would depend on the day the tests run.
+                ["governance:clockStart"] = "2026-12-01T10:00:00+08:00",
             }),
         });
         await app.StartAsync();
