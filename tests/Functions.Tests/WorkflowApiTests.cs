@@ -426,8 +426,9 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
     public async Task Search_filters_on_overdue_and_escalation_level_of_open_steps_and_refuses_a_bad_level()
     {
         string community = "社区" + Guid.NewGuid().ToString("N")[..6];
-        string onTime = await StartAsync(Http.Input(community: community, dueInDays: 5));
-        string late = await StartAsync(Http.Input(community: community, dueInDays: -2)); // overdue, escalated to level 1
+        // Ids that put the on-time instance first in storage order: with top=1 the overdue one is on the second page.
+        string onTime = await StartAsync(Http.Input(community: community, dueInDays: 5), NewId("a"));
+        string late = await StartAsync(Http.Input(community: community, dueInDays: -2), NewId("b")); // overdue, escalated to level 1
         await Http.WaitForStepAsync(Staff, onTime, "submit");
         await Http.WaitForStepAsync(Staff, late, "submit");
         string c = Uri.EscapeDataString(community);
@@ -441,6 +442,7 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
         Assert.Equal([late], await IdsAsync("escalation=1"));
         Assert.Empty(await IdsAsync("escalation=2"));
         Assert.Equal(2, (await IdsAsync("escalation=0")).Count);
+        Assert.Equal([late], await IdsAsync("overdue=true&top=1")); // the first page holds no match: the next is read
 
         using var bad = await fixture.Auditor.GetAsync($"/api/workflows?tag.community={c}&escalation=9");
         var problem = await bad.ProblemAsync(400);

@@ -269,6 +269,9 @@ public static class WorkflowEndpoints
                 open?.DueDate, open?.DueAt, open is not null && open.DueAt < now, open?.EscalationLevel, open?.EscalationLevelName, open?.StepToken, open?.Provisional);
         }).ToList();
 
+    /// <summary>How many pages of <c>top</c> instances one filtered search reads at most before it answers with a continuation.</summary>
+    private const int MaxFilteredPages = 20;
+
     private static async Task<IResult> SearchAsync(HttpContext context, IWorkflowCatalog catalog, DurableTaskClient client, TimeProvider time, CancellationToken cancellationToken)
     {
         var q = context.Request.Query;
@@ -337,10 +340,24 @@ public static class WorkflowEndpoints
 
         if (overdue is not null || minEscalation is not null)
         {
-            // Properties of the open steps (the custom status), filtered on this page: a page may hold fewer than top.
+            // Properties of the open steps (the custom status), not columns: pages are read and filtered until `top`
+            // match or MaxFilteredPages were read, so matches further on are not hidden behind an empty answer.
             var now = time.GetUtcNow();
-            page = page.Where(m => Json.Status(m.SerializedCustomStatus) is { } s && s.OpenSteps.Any(o =>
-                (overdue is null || (o.DueAt < now) == overdue) && o.EscalationLevel >= (minEscalation ?? 0))).ToList();
+            bool Matches(OrchestrationMetadata m) => Json.Status(m.SerializedCustomStatus) is { } s && s.OpenSteps.Any(o =>
+                (overdue is null || (o.DueAt < now) == overdue) && o.EscalationLevel >= (minEscalation ?? 0));
+            var matches = page.Where(Matches).ToList();
+            for (int read = 1; matches.Count < top && next is not null && read < MaxFilteredPages; read++)
+            {
+                (page, next, error) = await FirstPageAsync(client, query, context, next, top, cancellationToken);
+                if (error is not null)
+                {
+                    return error;
+                }
+
+                matches.AddRange(page.Where(Matches));
+            }
+
+            page = matches;
         }
 
         return TypedResults.Ok(new SearchResult(page.Select(m => Summary(m, DefinitionFor(catalog, m.Name))).ToList(), next));
