@@ -291,6 +291,12 @@ public sealed class AuditTrailTests(ServiceFixture fixture)
             Assert.Equal(HttpStatusCode.OK, digest.StatusCode);
         }
 
+        // A search matching more trails than an export holds is refused, never cut short silently (here the limit is 1).
+        var trail = fixture.Host.Services.GetRequiredService<Governance.Durable.Audit.AuditTrail>();
+        var tooMany = await Governance.Functions.Api.AuditExport.BuildAsync(trail, TestApproval.Name,
+            new Dictionary<string, string> { ["community"] = community }, CancellationToken.None, maxTrails: 1);
+        Assert.Null(tooMany);
+
         using var response = await fixture.Auditor.GetAsync($"/api/audit/export?process=TestApproval&community={Uri.EscapeDataString(community)}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);

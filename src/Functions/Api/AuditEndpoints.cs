@@ -103,7 +103,12 @@ public static class AuditEndpoints
             }
         }
 
-        var zip = await AuditExport.BuildAsync(trail, name, tags, ct);
+        if (await AuditExport.BuildAsync(trail, name, tags, ct) is not { } zip)
+        {
+            return Problems.BadRequest($"The search matches more than {AuditExport.MaxTrails:N0} trails: narrow it (process, street, community, year).",
+                $"检索到的审计记录超过{AuditExport.MaxTrails:N0}条:请缩小范围(流程、街道、社区、年度)。", null, "export-too-large");
+        }
+
         return Results.File(zip, "application/zip", $"audit-export-{DateTime.UtcNow:yyyyMMddHHmmss}.zip");
     }
 

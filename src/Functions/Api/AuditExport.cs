@@ -13,9 +13,19 @@ namespace Governance.Functions.Api;
 /// </summary>
 internal static class AuditExport
 {
-    public static async Task<byte[]> BuildAsync(AuditTrail trail, string? name, IReadOnlyDictionary<string, string> tags, CancellationToken ct)
+    /// <summary>Trails one export may hold: a larger search is refused rather than cut short without saying so.</summary>
+    public const int MaxTrails = 10_000;
+
+    /// <summary>The zip, or null when the search matches more than <paramref name="maxTrails"/> trails.</summary>
+    public static async Task<byte[]?> BuildAsync(AuditTrail trail, string? name, IReadOnlyDictionary<string, string> tags, CancellationToken ct, int maxTrails = MaxTrails)
     {
-        var heads = (await trail.SearchAsync(name, tags, cancellationToken: ct)).OrderBy(h => h.InstanceId, StringComparer.Ordinal).ToList();
+        var found = await trail.SearchAsync(name, tags, maxTrails + 1, ct);
+        if (found.Count > maxTrails)
+        {
+            return null;
+        }
+
+        var heads = found.OrderBy(h => h.InstanceId, StringComparer.Ordinal).ToList();
         var jsonl = new StringBuilder();
         var csv = new StringBuilder("instance_id,seq,kind,actor,time_china,time_utc,figures,prev_hash,hash\r\n");
         var verification = new StringBuilder();
