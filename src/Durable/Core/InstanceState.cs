@@ -13,6 +13,9 @@ internal sealed class InstanceState
     /// <summary>Committed history events of the current execution (rows beyond it are leftovers of a failed commit).</summary>
     public int HistoryCount { get; set; }
 
+    /// <summary>Where the execution's last history row starts while it can take more events (null: the next commit starts a row).</summary>
+    public int? HistoryTail { get; set; }
+
     /// <summary>Number of committed steps; outbox rows of later steps are leftovers of a failed commit.</summary>
     public long StepVersion { get; set; }
 

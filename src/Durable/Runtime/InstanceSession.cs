@@ -29,6 +29,9 @@ internal sealed class InstanceSession(string instanceId, int partition)
     public InstanceState? State { get; set; }
     public ETag ETag { get; set; }
     public List<HistoryEvent> History { get; set; } = [];
+
+    /// <summary>The last history row's events as stored, when the next commit may extend it; null until needed after a load.</summary>
+    public Storage.HistoryTail? Tail { get; set; }
     public HashSet<string> SeenMessageIds { get; set; } = new(StringComparer.Ordinal);
     public OrchestrationExecutor? Executor { get; set; }
 

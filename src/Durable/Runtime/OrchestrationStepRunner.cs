@@ -102,6 +102,7 @@ internal sealed class OrchestrationStepRunner(
         session.State = loaded?.State;
         session.ETag = loaded?.ETag ?? default;
         session.History = loaded?.History ?? [];
+        session.Tail = null;
         session.Undispatched = loaded?.Outbox ?? [];
         session.Executor = null;
         session.ViewConfirmed = false;
@@ -132,10 +133,14 @@ internal sealed class OrchestrationStepRunner(
         try
         {
             var deletes = session.DispatchedRows.Concat(plan.DeleteRows).Distinct().ToList();
-            session.ETag = await store.CommitAsync(new StepCommit(plan.State, expected, plan.FirstSequence, plan.NewEvents, plan.NewOutbox, deletes)
+            var tail = plan.StartsNewGeneration ? null : session.Tail ?? HistoryTail.Of(session.State, session.History);
+            var committed = await store.CommitAsync(new StepCommit(plan.State, expected, plan.FirstSequence, plan.NewEvents, plan.NewOutbox, deletes)
             {
                 Submissions = plan.Submissions,
+                Tail = tail,
             }, token);
+            session.ETag = committed.ETag;
+            session.Tail = committed.Tail;
             session.DispatchedRows.Clear();
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)

@@ -25,7 +25,13 @@ internal sealed record StepCommit(
 {
     /// <summary>Outcomes of the submissions this step decided: written in the same transaction as the state row.</summary>
     public IReadOnlyList<Submissions.SubmissionRecord> Submissions { get; init; } = [];
+
+    /// <summary>The execution's last row when the new events may join it (see <see cref="HistoryRows"/>).</summary>
+    public HistoryTail? Tail { get; init; }
 }
+
+/// <summary>A committed step: the state row's new ETag and the execution's last row as it now stands.</summary>
+internal sealed record CommitResult(ETag ETag, HistoryTail? Tail);
 
 /// <summary>
 /// All storage I/O of a task hub. Layout (see README): one History-table partition per instance holds the state row
@@ -38,9 +44,10 @@ internal sealed class TaskHubStore
     internal const string StateRowKey = "0";
     internal const string OutboxPrefix = "1|";
     internal const string HistoryPrefix = "2|";
+    internal const string HistoryEnd = "3"; // history keys sort below it (audit rows "4|…" above)
     private const int MaxInlineChars = 30_000;
     private const int MaxQueueMessageChars = 45_000;
-    private const string BlobReferencePrefix = "blob:";
+    internal const string BlobReferencePrefix = "blob:";
 
     private readonly ISet<string> auditedActivities;
 
@@ -136,9 +143,9 @@ internal sealed class TaskHubStore
         InstanceState? state = null;
         ETag etag = default;
         var outboxRows = new List<(string RowKey, long Version, string Data)>();
-        var history = new List<HistoryEvent>();
         var stale = new List<string>();
         string? currentPrefix = null;
+        HistoryChain? chain = null;
         await foreach (var row in History.QueryAsync<TableEntity>(e => e.PartitionKey == instanceId, cancellationToken: cancellationToken))
         {
             if (row.RowKey == StateRowKey)
@@ -146,6 +153,7 @@ internal sealed class TaskHubStore
                 state = await ReadStateAsync(row);
                 etag = row.ETag;
                 currentPrefix = HistoryRowPrefix(state.Generation);
+                chain = new HistoryChain(state.HistoryCount, ResolveAsync);
             }
             else if (row.RowKey.StartsWith(OutboxPrefix, StringComparison.Ordinal))
             {
@@ -153,14 +161,7 @@ internal sealed class TaskHubStore
             }
             else if (currentPrefix is not null && row.RowKey.StartsWith(currentPrefix, StringComparison.Ordinal))
             {
-                if (history.Count < state!.HistoryCount)
-                {
-                    history.Add(await ReadEventAsync(row));
-                }
-                else
-                {
-                    stale.Add(row.RowKey);
-                }
+                await chain!.AddAsync(row);
             }
             else
             {
@@ -187,39 +188,49 @@ internal sealed class TaskHubStore
             }
         }
 
-        return new LoadedInstance(state, etag, history, outbox, stale);
+        stale.AddRange(chain!.StaleRowKeys);
+        return new LoadedInstance(state, etag, chain.Events, outbox, stale);
     }
 
     private async Task<InstanceState> ReadStateAsync(TableEntity row)
         => JsonSerializer.Deserialize<InstanceState>((await ResolveAsync(row.GetString("Data")))!, DurableJson.Options)!;
-
-    private async ValueTask<HistoryEvent> ReadEventAsync(TableEntity row)
-    {
-        string data = row.GetString("Data");
-        // Most events are inline: no blob to fetch, so no task.
-        return JsonSerializer.Deserialize<HistoryEvent>(data.StartsWith(BlobReferencePrefix, StringComparison.Ordinal) ? (await ResolveAsync(data))! : data, DurableJson.Options)!;
-    }
 
     /// <summary>
     /// Commits a step. Rows are upserted first (in batches when there are more than one transaction holds); the
     /// state row, written last with an ETag check, is the commit point: rows beyond its counts are ignored on load.
     /// Throws <see cref="RequestFailedException"/> with status 409/412 when another writer got there first.
     /// </summary>
-    public async Task<ETag> CommitAsync(StepCommit commit, CancellationToken cancellationToken)
+    public async Task<CommitResult> CommitAsync(StepCommit commit, CancellationToken cancellationToken)
     {
         string pk = commit.State.InstanceId;
         var actions = new List<TableTransactionAction>();
-        for (int i = 0; i < commit.NewEvents.Count; i++)
+        var newEvents = commit.NewEvents.Select(HistoryRows.Serialize).ToList();
+        var rows = HistoryRows.Lay(commit.Tail, commit.FirstSequence, newEvents, out var tail);
+        commit.State.HistoryTail = tail?.Start;
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in rows)
         {
-            var e = commit.NewEvents[i];
-            var entity = new TableEntity(pk, HistoryRowKey(commit.State.Generation, commit.FirstSequence + i))
+            var entity = new TableEntity(pk, HistoryRowKey(commit.State.Generation, row.Sequence))
             {
-                ["Data"] = await OffloadAsync(pk, JsonSerializer.Serialize(e, DurableJson.Options)),
-                ["EventType"] = e.EventType,
                 ["ExecutionId"] = commit.State.ExecutionId,
                 ["Generation"] = commit.State.Generation,
-                ["EventTimestamp"] = DateTime.SpecifyKind(e.Timestamp, DateTimeKind.Utc),
             };
+            if (row.Shared)
+            {
+                entity["Events"] = HistoryRows.Join(row.Events);
+                entity["Count"] = row.Events.Count;
+                // Marks an execution's first row, so its executions are listed without reading their events.
+                entity["StartsExecution"] = row.Sequence == 0;
+            }
+            else
+            {
+                var e = commit.NewEvents[row.Sequence - commit.FirstSequence];
+                entity["Data"] = await OffloadAsync(pk, row.Events[0]);
+                entity["EventType"] = e.EventType;
+                entity["EventTimestamp"] = DateTime.SpecifyKind(e.Timestamp, DateTimeKind.Utc);
+            }
+
+            written.Add(entity.RowKey);
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
         }
 
@@ -233,7 +244,8 @@ internal sealed class TaskHubStore
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
         }
 
-        foreach (string rowKey in commit.DeleteRowKeys)
+        // A leftover of a failed commit may have the key a row of this commit has: it is replaced, not deleted.
+        foreach (string rowKey in commit.DeleteRowKeys.Where(k => !written.Contains(k)))
         {
             actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rowKey), ETag.All));
         }
@@ -288,7 +300,7 @@ internal sealed class TaskHubStore
             await History.SubmitTransactionAsync(chunk, cancellationToken);
         }
 
-        return etag;
+        return new CommitResult(etag, tail);
     }
 
     /// <summary>Deletes rows of an instance partition (dispatched outbox rows, leftovers).</summary>
@@ -320,15 +332,15 @@ internal sealed class TaskHubStore
     /// </summary>
     public async Task<HistoryRead> ReadHistoryAsync(string instanceId, string? executionId, CancellationToken cancellationToken)
     {
-        string[] columns = ["RowKey", "Data"];
+        string[] columns = ["RowKey", "Data", "Events", "Count"];
         if (executionId is null)
         {
-            // The current execution: the first page holds the state row and the newest generation's first events
-            // (outbox rows skipped); the state row tells how many follow, so the rest is fetched by key range, in
-            // parallel pages, rather than page after page.
+            // The current execution: the first page holds the state row and the newest generation's first rows
+            // (outbox rows skipped), usually all of them; the state row tells how many events there are, so what a
+            // page did not hold is fetched by key range, in parallel pages, rather than page after page.
             InstanceState? state = null;
             string? prefix = null;
-            var history = new List<HistoryEvent>();
+            HistoryChain? chain = null;
             string filter = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and (RowKey eq {StateRowKey} or RowKey ge {HistoryPrefix})");
             await foreach (var page in History.QueryAsync<TableEntity>(filter, MaxPageSize, columns, cancellationToken).AsPages(pageSizeHint: MaxPageSize))
             {
@@ -338,11 +350,11 @@ internal sealed class TaskHubStore
                     {
                         state = await ReadStateAsync(row);
                         prefix = HistoryRowPrefix(state.Generation);
-                        history.Capacity = state.HistoryCount;
+                        chain = new HistoryChain(state.HistoryCount, ResolveAsync);
                     }
-                    else if (prefix is not null && row.RowKey.StartsWith(prefix, StringComparison.Ordinal) && history.Count < state!.HistoryCount)
+                    else if (prefix is not null && row.RowKey.StartsWith(prefix, StringComparison.Ordinal) && !chain!.Complete)
                     {
-                        history.Add(await ReadEventAsync(row));
+                        await chain.AddAsync(row);
                     }
                     else
                     {
@@ -363,21 +375,25 @@ internal sealed class TaskHubStore
                 return new HistoryRead([], null, false, null);
             }
 
-            if (history.Count < state.HistoryCount)
+            if (!chain!.Complete)
             {
-                var ranges = new List<Task<List<HistoryEvent>>>();
-                for (int from = history.Count; from < state.HistoryCount; from += MaxPageSize)
+                // Rows of a generation hold at least one event each, so a range of sequences is at most a page of rows.
+                var ranges = new List<Task<List<TableEntity>>>();
+                for (int from = chain.Next; from < state.HistoryCount; from += MaxPageSize)
                 {
-                    ranges.Add(ReadHistoryRangeAsync(instanceId, state.Generation, from, Math.Min(from + MaxPageSize, state.HistoryCount), cancellationToken));
+                    ranges.Add(ReadRowRangeAsync(instanceId, state.Generation, from, Math.Min(from + MaxPageSize, state.HistoryCount), columns, cancellationToken));
                 }
 
                 foreach (var range in await Task.WhenAll(ranges))
                 {
-                    history.AddRange(range);
+                    foreach (var row in range)
+                    {
+                        await chain.AddAsync(row);
+                    }
                 }
             }
 
-            return new HistoryRead(history, state.ExecutionId, state.IsTerminal, HistoryRowKey(state.Generation, 0));
+            return new HistoryRead(chain.Events, state.ExecutionId, state.IsTerminal, HistoryRowKey(state.Generation, 0));
         }
 
         var stateRow = await History.GetEntityIfExistsAsync<TableEntity>(instanceId, StateRowKey, ["Data"], cancellationToken);
@@ -388,37 +404,31 @@ internal sealed class TaskHubStore
 
         var current = await ReadStateAsync(stateRow.Value!);
         bool isCurrent = executionId == current.ExecutionId;
-        int limit = isCurrent ? current.HistoryCount : int.MaxValue;
-        var events = new List<HistoryEvent>();
+        var events = new HistoryChain(isCurrent ? current.HistoryCount : int.MaxValue, ResolveAsync);
         string? firstRowKey = null;
-        string byExecution = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and RowKey ge {HistoryPrefix} and ExecutionId eq {executionId}");
+        string byExecution = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and RowKey ge {HistoryPrefix} and RowKey lt {HistoryEnd} and ExecutionId eq {executionId}");
         await foreach (var row in History.QueryAsync<TableEntity>(byExecution, select: columns, cancellationToken: cancellationToken))
         {
             firstRowKey ??= row.RowKey; // a partition's rows come in key order: the first is the execution's first event
-            events.Add(await ReadEventAsync(row));
+            await events.AddAsync(row);
         }
 
-        if (events.Count > limit)
-        {
-            events.RemoveRange(limit, events.Count - limit);
-        }
-
-        return new HistoryRead(events, executionId, !isCurrent || current.IsTerminal, firstRowKey);
+        return new HistoryRead(events.Events, executionId, !isCurrent || current.IsTerminal, firstRowKey);
     }
 
     private const int MaxPageSize = 1000;
 
-    /// <summary>Events <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive) of a generation: at most one page.</summary>
-    private async Task<List<HistoryEvent>> ReadHistoryRangeAsync(string instanceId, int generation, int from, int to, CancellationToken cancellationToken)
+    /// <summary>The rows of a generation whose first event is <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive).</summary>
+    private async Task<List<TableEntity>> ReadRowRangeAsync(string instanceId, int generation, int from, int to, string[] columns, CancellationToken cancellationToken)
     {
-        var events = new List<HistoryEvent>(to - from);
+        var rows = new List<TableEntity>();
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and RowKey ge {HistoryRowKey(generation, from)} and RowKey lt {HistoryRowKey(generation, to)}");
-        await foreach (var row in History.QueryAsync<TableEntity>(filter, MaxPageSize, ["Data"], cancellationToken))
+        await foreach (var row in History.QueryAsync<TableEntity>(filter, MaxPageSize, columns, cancellationToken))
         {
-            events.Add(await ReadEventAsync(row));
+            rows.Add(row);
         }
 
-        return events;
+        return rows;
     }
 
     /// <summary>True when the row still holds an event of the execution (it was not purged meanwhile).</summary>
@@ -431,7 +441,7 @@ internal sealed class TaskHubStore
     public async Task<IReadOnlyList<string>> ReadExecutionIdsAsync(string instanceId, CancellationToken cancellationToken)
     {
         var ids = new List<(int Generation, string ExecutionId)>();
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and RowKey ge {HistoryPrefix} and EventType eq {nameof(ExecutionStartedEvent)}");
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and RowKey ge {HistoryPrefix} and RowKey lt {HistoryEnd} and (EventType eq {nameof(ExecutionStartedEvent)} or StartsExecution eq {true})");
         await foreach (var row in History.QueryAsync<TableEntity>(filter, select: ["ExecutionId", "Generation"], cancellationToken: cancellationToken))
         {
             ids.Add((row.GetInt32("Generation") ?? 0, row.GetString("ExecutionId")));
