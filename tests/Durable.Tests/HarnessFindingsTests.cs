@@ -320,7 +320,8 @@ public sealed class HarnessFindingsTests(AzuriteFixture azurite)
         var resume = new TaskMessage(id + "|resume-1", id, new ExecutionResumedEvent("already running") { Timestamp = DateTime.UtcNow });
         await host.Hub.SendAsync(resume, CancellationToken.None);
         await PokeAsync(host, id, new ExecutionSuspendedEvent("pause"));
-        Assert.Equal(OrchestrationRuntimeStatus.Suspended, (await host.Client.GetInstanceAsync(id))!.RuntimeStatus);
+        // The step PokeAsync saw end may have been the resume's (sent just before): wait for the suspend's.
+        await host.WaitUntilAsync(id, m => m.RuntimeStatus == OrchestrationRuntimeStatus.Suspended);
 
         // The same resume message again (a sender's retry, or a redelivery after its deletion failed).
         await host.Hub.SendAsync(resume, CancellationToken.None);
