@@ -3,10 +3,19 @@ using Azure.Core.Pipeline;
 
 namespace Governance.Durable.Tests;
 
-/// <summary>Counts queries of the History table that filter on an instance id.</summary>
+/// <summary>Counts queries of the History table that filter on an instance id, and all requests that name it.</summary>
 internal sealed class HistoryQueryCounter : HttpPipelinePolicy
 {
     private readonly List<string> queries = [];
+    private readonly List<string> requests = [];
+
+    public int RequestsFor(string instanceId)
+    {
+        lock (requests)
+        {
+            return requests.Count(r => r.Contains(instanceId, StringComparison.Ordinal));
+        }
+    }
 
     public int Of(string instanceId)
     {
@@ -31,6 +40,11 @@ internal sealed class HistoryQueryCounter : HttpPipelinePolicy
     private void Record(HttpMessage message)
     {
         var uri = message.Request.Uri.ToUri();
+        lock (requests)
+        {
+            requests.Add(Uri.UnescapeDataString(uri.PathAndQuery));
+        }
+
         if (message.Request.Method == RequestMethod.Get && uri.AbsolutePath.Contains("History()", StringComparison.Ordinal))
         {
             lock (queries)

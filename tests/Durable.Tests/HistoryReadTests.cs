@@ -51,6 +51,22 @@ public sealed class HistoryReadTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_first_read_of_an_instance_with_nothing_cached_is_one_request()
+    {
+        var requests = new HistoryQueryCounter();
+        await using var host = await TestHost.StartAsync(azurite, Tasks, configure: o => o.ConfigureStorageClientOptions = c => c.AddPolicy(requests, HttpPipelinePosition.PerCall));
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloCities));
+        await host.WaitForCompletionAsync(id);
+        host.Hub.HistoryCache.Clear();
+        int before = requests.RequestsFor(id);
+
+        var history = await host.Client.GetInstanceHistoryAsync(id);
+
+        Assert.Equal(1, requests.RequestsFor(id) - before);
+        Assert.IsType<ExecutionCompletedEvent>(history[^1]);
+    }
+
+    [Fact]
     public async Task A_running_execution_is_read_again_each_time()
     {
         await using var host = await TestHost.StartAsync(azurite, Tasks);

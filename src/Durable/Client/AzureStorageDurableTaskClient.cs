@@ -341,9 +341,10 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
 
         await hub.EnsureStorageAsync(cancellation);
         var cache = hub.HistoryCache;
-        if (executionId is null)
+        if (executionId is null && cache.HoldsAnyOf(instanceId))
         {
-            // The view names the current execution; finished, its history is the cached one.
+            // The view names the current execution; finished, its history is the cached one. (With none of the
+            // instance's executions cached, the read goes straight to storage: one request, not two in a row.)
             var view = await Store.Instances.GetEntityIfExistsAsync<TableEntity>(instanceId, string.Empty, ["ExecutionId", "RuntimeStatus"], cancellation);
             if (view.HasValue && view.Value!.GetString("ExecutionId") is { } current
                 && Enum.TryParse<OrchestrationRuntimeStatus>(view.Value.GetString("RuntimeStatus"), out var status) && FinishedStatuses.Contains(status)
@@ -352,7 +353,7 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
                 return hit.Events;
             }
         }
-        else if (cache.TryGet(instanceId, executionId, out var hit) && await Store.HoldsExecutionAsync(instanceId, hit.FirstRowKey, executionId, cancellation))
+        else if (executionId is not null && cache.TryGet(instanceId, executionId, out var hit) && await Store.HoldsExecutionAsync(instanceId, hit.FirstRowKey, executionId, cancellation))
         {
             return hit.Events;
         }

@@ -12,6 +12,7 @@ namespace Governance.Durable;
 internal sealed class HistoryCache(int maxEvents)
 {
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> entriesPerInstance = new(StringComparer.Ordinal);
     private readonly object gate = new();
     private Queue<string> order = new();
     private long events;
@@ -21,6 +22,9 @@ internal sealed class HistoryCache(int maxEvents)
 
     public bool TryGet(string instanceId, string executionId, out Entry entry)
         => entries.TryGetValue(executionId, out entry!) && entry.InstanceId == instanceId;
+
+    /// <summary>Whether any execution of the instance is cached: when none is, a reader need not ask which one is current.</summary>
+    public bool HoldsAnyOf(string instanceId) => entriesPerInstance.ContainsKey(instanceId);
 
     public void Add(string instanceId, string executionId, string firstRowKey, List<HistoryEvent> history)
     {
@@ -35,13 +39,14 @@ internal sealed class HistoryCache(int maxEvents)
             {
                 order.Enqueue(executionId);
                 events += history.Count;
+                entriesPerInstance.AddOrUpdate(instanceId, 1, (_, n) => n + 1);
             }
 
             while (events > maxEvents && order.TryDequeue(out string? oldest))
             {
                 if (entries.TryRemove(oldest, out var removed))
                 {
-                    events -= removed.Events.Count;
+                    Forget(removed);
                 }
             }
 
@@ -62,7 +67,7 @@ internal sealed class HistoryCache(int maxEvents)
             {
                 if (entry.InstanceId == instanceId && entries.TryRemove(executionId, out _))
                 {
-                    events -= entry.Events.Count;
+                    Forget(entry);
                 }
             }
         }
@@ -74,8 +79,19 @@ internal sealed class HistoryCache(int maxEvents)
         lock (gate)
         {
             entries.Clear();
+            entriesPerInstance.Clear();
             order.Clear();
             events = 0;
+        }
+    }
+
+    // Under gate.
+    private void Forget(Entry removed)
+    {
+        events -= removed.Events.Count;
+        if (entriesPerInstance.AddOrUpdate(removed.InstanceId, 0, (_, n) => n - 1) <= 0)
+        {
+            entriesPerInstance.TryRemove(removed.InstanceId, out _);
         }
     }
 }
