@@ -90,8 +90,15 @@ public sealed class AuditTrail
         return list;
     }
 
-    /// <summary>Writes a digest over every trail's head now (the daily service calls this; admins may too).</summary>
-    public async Task<StoredAuditDigest> CreateDigestAsync(CancellationToken cancellationToken = default)
+    /// <summary>Writes a digest over every trail's head now (admins may ask for one at any time).</summary>
+    public Task<StoredAuditDigest> CreateDigestAsync(CancellationToken cancellationToken = default)
+        => CreateDigestAsync(hub.UtcNow, cancellationToken);
+
+    /// <summary>
+    /// Writes the digest of the period ending at <paramref name="period"/> (the periodic service's due instant): every host
+    /// asks for the same id, one writes it and the others get that one back.
+    /// </summary>
+    internal async Task<StoredAuditDigest> CreateDigestAsync(DateTime period, CancellationToken cancellationToken)
     {
         var heads = new List<AuditDigestHead>();
         await foreach (var row in AuditLedger.ReadHeadsAsync(History, null, null, cancellationToken))
@@ -99,11 +106,15 @@ public sealed class AuditTrail
             heads.Add(new AuditDigestHead(row.PartitionKey, row.GetInt64("Seq") ?? 0, row.GetString("Hash") ?? string.Empty));
         }
 
-        return await digests.WriteAsync(hub.UtcNow, heads, cancellationToken);
+        return await digests.WriteAsync(period, heads, cancellationToken);
     }
 
     public async Task<IReadOnlyList<StoredAuditDigest>> ListDigestsAsync(CancellationToken cancellationToken = default)
         => await digests.ListAsync(cancellationToken);
+
+    /// <summary>One digest by id, or null.</summary>
+    public Task<StoredAuditDigest?> GetDigestAsync(string digestId, CancellationToken cancellationToken = default)
+        => digests.GetAsync(digestId, cancellationToken);
 
     private static AuditTrailHead HeadOf(TableEntity row) => new(
         row.PartitionKey,

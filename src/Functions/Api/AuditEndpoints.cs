@@ -79,7 +79,7 @@ public static class AuditEndpoints
         => TypedResults.Ok(AuditDigestSummary.Of(await trail.CreateDigestAsync(ct)));
 
     private static async Task<IResult> GetDigestAsync(string digestId, AuditTrail trail, CancellationToken ct)
-        => (await trail.ListDigestsAsync(ct)).FirstOrDefault(d => d.Id == digestId) is { } digest
+        => await trail.GetDigestAsync(digestId, ct) is { } digest
             ? Results.Text(digest.Document, "application/json; charset=utf-8")
             : Problems.NotFound($"No digest '{digestId}'.", $"摘要“{digestId}”不存在。", "digestId");
 
