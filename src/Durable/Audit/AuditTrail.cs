@@ -5,6 +5,9 @@ namespace Governance.Durable.Audit;
 /// <summary>A trail's head: what a search over trails (live and purged instances alike) returns.</summary>
 public sealed record AuditTrailHead(string InstanceId, string Name, IReadOnlyDictionary<string, string> Tags, long Sequence, string Hash, DateTime? LastAt, bool Purged);
 
+/// <summary>A trail's records (as stored) and their verification, from one read.</summary>
+public sealed record VerifiedAuditTrail(IReadOnlyList<AuditRecord> Records, AuditVerification Verification);
+
 /// <summary>
 /// What auditors read: an instance's trail, its verification against the stored chain and the digests, searches over
 /// trails, and the periodic digests. Trails are written by the runtime itself (<see cref="AuditLedger"/>), in the same
@@ -72,6 +75,23 @@ public sealed class AuditTrail
         var head = await AuditLedger.ReadHeadAsync(History, instanceId, cancellationToken);
         var entries = await digests.EntriesForAsync(instanceId, cancellationToken);
         return AuditChainVerifier.Verify(instanceId, rows, head, entries);
+    }
+
+    /// <summary>
+    /// An instance's records and their verification from one read of the trail (null when it has none): what an export
+    /// or a verification request needs, without reading the trail once to find it and again to check it.
+    /// </summary>
+    public async Task<VerifiedAuditTrail?> ReadVerifiedAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        var rows = await AuditLedger.ReadRecordRowsAsync(History, instanceId, cancellationToken);
+        var head = await AuditLedger.ReadHeadAsync(History, instanceId, cancellationToken);
+        if (rows.Count == 0 && head is null)
+        {
+            return null;
+        }
+
+        var entries = await digests.EntriesForAsync(instanceId, cancellationToken);
+        return new VerifiedAuditTrail(rows.Select(AuditLedger.Parse).OfType<AuditRecord>().ToList(), AuditChainVerifier.Verify(instanceId, rows, head, entries));
     }
 
     /// <summary>Trails by process name and tags (e.g. street, community, year), purged instances included.</summary>
