@@ -78,10 +78,10 @@ public class EstateCommitteeOrchestratorTests
 
         // Empowerment started the estate's project, linked both ways.
         var start = Assert.Single(h.LinkedStarts);
-        Assert.Equal(("liuhe-huagong", EstateCommitteeOrchestrator.WorkflowName, "2027-1"), (start.ParentInstanceId, start.ParentWorkflow, start.Key));
+        Assert.Equal(("liuhe-huagong", EstateCommitteeOrchestrator.WorkflowName, "2027-楼道照明改造"), (start.ParentInstanceId, start.ParentWorkflow, start.Key));
         Assert.Equal("化工小区:楼道照明改造", start.Project.ProjectName);
-        Assert.Contains(h.Statuses, s => s.Links is [{ InstanceId: "liuhe-huagong:project:2027-1", Relation: ProcessLink.Child }]);
-        Assert.Equal(["liuhe-huagong:project:2027-1"], report.Projects.Select(p => p.InstanceId));
+        Assert.Contains(h.Statuses, s => s.Links is [{ InstanceId: "liuhe-huagong:project:2027-楼道照明改造", Relation: ProcessLink.Child }]);
+        Assert.Equal(["liuhe-huagong:project:2027-楼道照明改造"], report.Projects.Select(p => p.InstanceId));
 
         // Problems ran as their own instances; the year's accounts and review are in the report.
         Assert.Equal(["liuhe-huagong:problem:2027-1-1", "liuhe-huagong:problem:2027-1-2"],

@@ -39,13 +39,12 @@ internal sealed class CommitteeYear(ProcessTracker tracker, SelfManagementRules 
                 SelfManagementRoles.Community, rules.StepWorkingDays),
             SelfManagementChecks.Empowerment);
         var links = new List<ProcessLink>();
-        int n = 0;
         foreach (var application in plan.FundingApplications ?? [])
         {
-            n++;
             var project = new ProjectLifecycleInput(input.Street, input.Community, input.Year, $"{input.Estate}:{application.ProjectName}",
                 PerProjectCap: application.PerProjectCap);
-            links.Add(await LinkedProjects.StartAsync(tracker, $"{input.Year}-{n}", project));
+            // Keyed by the project's own name (the plan refuses a name twice), not by its place in the list.
+            links.Add(await LinkedProjects.StartAsync(tracker, LinkedProjects.KeyFor(input.Year, application.ProjectName), project));
         }
 
         return links;
