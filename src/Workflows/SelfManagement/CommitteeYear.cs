@@ -15,9 +15,9 @@ internal sealed class CommitteeYear(ProcessTracker tracker, SelfManagementRules 
 {
     private readonly TaskOrchestrationContext context = tracker.Context;
 
-    public async Task<CommitteeYearReport> RunAsync(EstateCommittee committee, ElectionOutcome? election)
+    /// <summary>Runs the year that begins on <paramref name="start"/> (may be in the past: steps whose time has come open at once).</summary>
+    public async Task<CommitteeYearReport> RunAsync(EstateCommittee committee, ElectionOutcome? election, DateOnly start)
     {
-        DateOnly start = tracker.Today;
         var projects = await EmpowerAsync();
         var problemsTask = ProblemRoundsAsync(start);
         var accountsTask = MonthlyPublicationsAsync(start);
