@@ -1,4 +1,5 @@
 using Governance.Domain.Calendar;
+using Governance.Domain.Evaluation;
 using Governance.Durable;
 using Governance.Workflows.Common;
 using Governance.Workflows.CommunityProjects;
@@ -26,7 +27,7 @@ internal sealed class CommitteeYear(ProcessTracker tracker, SelfManagementRules 
         var accounts = await accountsTask;
 
         var review = await AnnualReviewAsync(start.AddYears(1).AddDays(-1));
-        decimal satisfaction = Math.Round((decimal)review.Satisfied / review.Respondents, 4);
+        decimal satisfaction = Satisfaction.Rate(review.Satisfied, review.Respondents);
         return new CommitteeYearReport(input.Year, committee.Members, election, projects, problems, accounts.Count,
             accounts.Sum(a => a.Income), accounts.Sum(a => a.Expenses), accounts.Sum(a => a.PointsAwarded), accounts.Sum(a => a.GoodDeeds?.Count ?? 0), satisfaction);
     }
