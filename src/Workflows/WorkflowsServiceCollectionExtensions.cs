@@ -26,7 +26,9 @@ public static class WorkflowsServiceCollectionExtensions
         var services = builder.Services;
         // Reminders and escalations are what people were told: on the audit trail, not only in the history.
         services.Configure<DurableTaskOptions>(o => o.AuditedActivities.Add(nameof(RecordNotificationActivity)));
-        var options = services.AddOptions<WorkflowSettings>();
+        // Checked when the host starts (a bad value stops it naming the setting), not first when an instance loads it.
+        var options = services.AddOptions<WorkflowSettings>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkflowSettings>, WorkflowSettingsValidator>());
         if (configure is not null)
         {
             options.Configure(configure);

@@ -1,6 +1,7 @@
 using Governance.Durable.Audit;
 using Governance.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Governance.Durable.Tests;
@@ -169,6 +170,99 @@ public sealed class AuditTrailTests(AzuriteFixture azurite)
         var both = await EventuallyAsync(trail, 2);
         Assert.Contains(first[0].Sha256, both[1].Document);
         Assert.Equal(AuditCanonicalForm.Sha256Hex(both[1].Document), both[1].Sha256);
+    }
+
+    [Fact]
+    public async Task Two_hosts_writing_the_same_period_leave_one_digest_and_one_chain()
+    {
+        // Host b wakes 5 ms after host a: both write the digest of the same China midnight.
+        string hub = TestHost.NewHubName();
+        var clockA = new FakeTimeProvider(Start);
+        var clockB = new FakeTimeProvider(Start.AddMilliseconds(5));
+        var logsA = new Fidelity.CapturingLoggerProvider();
+        var logsB = new Fidelity.CapturingLoggerProvider();
+        Action<IServiceCollection> Services(Fidelity.CapturingLoggerProvider logs) => s =>
+        {
+            s.AddAuditTrail(digests: true);
+            s.AddSingleton<ILoggerProvider>(logs);
+            s.Configure<LoggerFilterOptions>(o => o.AddFilter(typeof(AuditDigestService).FullName, LogLevel.Information));
+        };
+        await using var a = await TestHost.StartAsync(azurite, Tasks, clockA, services: Services(logsA), hubName: hub);
+        await using var b = await TestHost.StartAsync(azurite, Tasks, clockB, services: Services(logsB), hubName: hub);
+        string id = await a.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloCities));
+        await a.WaitForCompletionAsync(id);
+        var trail = a.Services.GetRequiredService<AuditTrail>();
+
+        var midnight = TimeSpan.FromHours(15);
+        clockA.Advance(midnight);
+        clockB.Advance(midnight);
+        await WrittenAsync(logsA, 1);
+        await WrittenAsync(logsB, 1);
+        var digests = await trail.ListDigestsAsync();
+        var first = Assert.Single(digests);
+        Assert.Equal("20260302T160000000Z", first.Id);
+        Assert.Contains(AuditRecord.GenesisHash, first.Document);
+
+        // The next period from both hosts at once: again one digest, following the first.
+        string second = await b.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloCities));
+        await b.WaitForCompletionAsync(second);
+        clockA.Advance(TimeSpan.FromDays(1));
+        clockB.Advance(TimeSpan.FromDays(1));
+        await WrittenAsync(logsA, 2);
+        await WrittenAsync(logsB, 2);
+        digests = await trail.ListDigestsAsync();
+        Assert.Equal(["20260302T160000000Z", "20260303T160000000Z"], digests.Select(d => d.Id));
+        Assert.Equal(first.Sha256, System.Text.Json.Nodes.JsonNode.Parse(digests[1].Document)!["previousDigestSha256"]!.GetValue<string>());
+        Assert.Equal(2, digests[1].HeadCount);
+        Assert.Equal(digests[1].Document, (await b.Services.GetRequiredService<AuditTrail>().GetDigestAsync(digests[1].Id))!.Document);
+        Assert.True((await trail.VerifyAsync(second)).Intact);
+    }
+
+    [Fact]
+    public async Task Digests_written_at_once_by_two_hosts_form_one_chain()
+    {
+        string hub = TestHost.NewHubName();
+        var clock = new FakeTimeProvider(Start);
+        await using var a = await StartOnHubAsync(hub, clock);
+        await using var b = await StartOnHubAsync(hub, clock);
+        string id = await a.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloCities));
+        await a.WaitForCompletionAsync(id);
+        var trailA = a.Services.GetRequiredService<AuditTrail>();
+        var trailB = b.Services.GetRequiredService<AuditTrail>();
+        var at = Start.UtcDateTime;
+
+        // Same period from both (one is written, the other adopts it), then different instants racing for the chain's head.
+        var same = await Task.WhenAll(trailA.CreateDigestAsync(at, default), trailB.CreateDigestAsync(at, default));
+        Assert.Equal(same[0], same[1]);
+        await Task.WhenAll(
+            trailA.CreateDigestAsync(at.AddMinutes(1), default), trailB.CreateDigestAsync(at.AddMinutes(2), default),
+            trailA.CreateDigestAsync(at.AddMinutes(3), default), trailB.CreateDigestAsync(at.AddMinutes(3), default));
+
+        var digests = await trailA.ListDigestsAsync();
+        Assert.Equal(digests.Select(d => d.Id).Distinct(), digests.Select(d => d.Id));
+        string previous = AuditRecord.GenesisHash;
+        foreach (var digest in digests)
+        {
+            Assert.Equal(AuditCanonicalForm.Sha256Hex(digest.Document), digest.Sha256);
+            Assert.Equal(previous, System.Text.Json.Nodes.JsonNode.Parse(digest.Document)!["previousDigestSha256"]!.GetValue<string>());
+            previous = digest.Sha256;
+        }
+
+        Assert.Equal("20260302T010300000Z", digests[^1].Id);
+        Assert.True((await trailB.VerifyAsync(id)).Intact);
+    }
+
+    private Task<TestHost> StartOnHubAsync(string hub, TimeProvider clock)
+        => TestHost.StartAsync(azurite, Tasks, clock, services: s => s.AddAuditTrail(digests: false), hubName: hub);
+
+    private static async Task WrittenAsync(Fidelity.CapturingLoggerProvider logs, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (logs.Entries.Count(l => l.Category == typeof(AuditDigestService).FullName) < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the digest service did not finish {count} digest(s)");
+            await Task.Delay(20);
+        }
     }
 
     private static async Task<IReadOnlyList<StoredAuditDigest>> EventuallyAsync(AuditTrail trail, int count)

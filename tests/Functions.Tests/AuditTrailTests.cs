@@ -4,10 +4,13 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Governance.Durable;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Governance.Functions.Tests;
 
@@ -293,7 +296,7 @@ public sealed class AuditTrailTests(ServiceFixture fixture)
 
         // A search matching more trails than an export holds is refused, never cut short silently (here the limit is 1).
         var trail = fixture.Host.Services.GetRequiredService<Governance.Durable.Audit.AuditTrail>();
-        var tooMany = await Governance.Functions.Api.AuditExport.BuildAsync(trail, TestApproval.Name,
+        var tooMany = await Governance.Functions.Api.AuditExport.BuildAsync(trail, TimeProvider.System, TestApproval.Name,
             new Dictionary<string, string> { ["community"] = community }, CancellationToken.None, maxTrails: 1);
         Assert.Null(tooMany);
 
@@ -326,5 +329,76 @@ public sealed class AuditTrailTests(ServiceFixture fixture)
 
         Assert.All(Encoding.UTF8.GetString(Read("verification.jsonl")).Split('\n', StringSplitOptions.RemoveEmptyEntries),
             l => Assert.True((bool)JsonNode.Parse(l)!["intact"]!));
+    }
+
+    [Fact]
+    public async Task Export_and_verify_read_each_trail_once_and_date_the_export_by_the_service_clock()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 1, 30, 0, TimeSpan.Zero));
+        var reads = new TrailQueries();
+        await using var host = await ServiceHost.StartAsync(fixture.ConnectionString, "aud" + Guid.NewGuid().ToString("N")[..10], s =>
+        {
+            s.AddSingleton<TimeProvider>(clock);
+            s.PostConfigure<DurableTaskOptions>(o => o.ConfigureStorageClientOptions = c => c.AddPolicy(reads, HttpPipelinePosition.PerCall));
+        });
+        var staff = host.Client("staff");
+        var auditor = host.Client("auditor");
+        string community = "一读社区" + Guid.NewGuid().ToString("N")[..6];
+        string id = $"a-{Guid.NewGuid():N}";
+        using (var start = await staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}",
+            Http.Json(new { title = "加装电梯", street = "清源街道", community, amount = 1000, maxHouseholds = 100 })))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        }
+
+        await Http.WaitForStepAsync(staff, id, "submit");
+
+        int before = reads.Of(id);
+        using (var verify = await auditor.GetAsync($"/api/audit/{id}/verify"))
+        {
+            Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
+            Assert.True((bool)(await verify.ReadJsonAsync())["intact"]!);
+        }
+
+        Assert.Equal(1, reads.Of(id) - before);
+
+        before = reads.Of(id);
+        using var export = await auditor.GetAsync($"/api/audit/export?process=TestApproval&community={Uri.EscapeDataString(community)}");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Equal(1, reads.Of(id) - before);
+
+        // Dated by the service's clock (simulated here), not the machine's.
+        Assert.Equal("audit-export-20260302013000.zip", export.Content.Headers.ContentDisposition?.FileName);
+        using var zip = new ZipArchive(await export.Content.ReadAsStreamAsync());
+        using var manifest = zip.GetEntry("manifest.json")!.Open();
+        Assert.Equal(new DateTime(2026, 3, 2, 1, 30, 0, DateTimeKind.Utc), (DateTime)JsonNode.Parse(manifest)!["createdAt"]!);
+        using var verification = new StreamReader(zip.GetEntry("verification.jsonl")!.Open());
+        Assert.True((bool)JsonNode.Parse(verification.ReadLine()!)!["intact"]!);
+    }
+
+    /// <summary>Counts queries of the History table's rows of one instance (a trail's records are read by such a query).</summary>
+    private sealed class TrailQueries : HttpPipelineSynchronousPolicy
+    {
+        private readonly List<string> queries = [];
+
+        public int Of(string instanceId)
+        {
+            lock (queries)
+            {
+                return queries.Count(q => q.Contains(instanceId, StringComparison.Ordinal));
+            }
+        }
+
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            var uri = message.Request.Uri.ToUri();
+            if (message.Request.Method == RequestMethod.Get && uri.AbsolutePath.EndsWith("History()", StringComparison.Ordinal))
+            {
+                lock (queries)
+                {
+                    queries.Add(Uri.UnescapeDataString(uri.Query));
+                }
+            }
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Governance.Functions.Tests;
@@ -45,6 +46,25 @@ public sealed class ConfigurationTests
     [InlineData("Auth:Keys:1:Name", "staff-key", "Auth:Keys:1:Name")]
     public async Task Bad_setting_stops_the_service_naming_the_setting(string key, string value, string expected)
         => Assert.Contains(expected, await StartupFailureAsync((key, value)));
+
+    [Fact]
+    public async Task Bad_workflow_setting_stops_the_service_at_start_naming_it()
+    {
+        var settings = ServiceHost.Settings("UseDevelopmentStorage=true", "cfgHub");
+        settings["Workflows:Incubation:SupportMonths"] = "0";
+        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var app = Governance.Functions.Hosting.GovernanceApp.Build([], new Governance.Functions.Hosting.GovernanceAppOptions
+            {
+                UseLocalSettings = false,
+                RegisterWorkflows = true,
+                Configure = b => b.Configuration.AddInMemoryCollection(settings),
+            });
+            await app.StartAsync();
+        });
+
+        Assert.Contains(Flatten(ex).OfType<OptionsValidationException>().SelectMany(o => o.Failures), f => f.Contains("SupportMonths", StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task Bad_holidays_file_names_the_field()

@@ -78,10 +78,10 @@ public class EstateCommitteeOrchestratorTests
 
         // Empowerment started the estate's project, linked both ways.
         var start = Assert.Single(h.LinkedStarts);
-        Assert.Equal(("liuhe-huagong", EstateCommitteeOrchestrator.WorkflowName, "2027-1"), (start.ParentInstanceId, start.ParentWorkflow, start.Key));
+        Assert.Equal(("liuhe-huagong", EstateCommitteeOrchestrator.WorkflowName, "2027-楼道照明改造"), (start.ParentInstanceId, start.ParentWorkflow, start.Key));
         Assert.Equal("化工小区:楼道照明改造", start.Project.ProjectName);
-        Assert.Contains(h.Statuses, s => s.Links is [{ InstanceId: "liuhe-huagong:project:2027-1", Relation: ProcessLink.Child }]);
-        Assert.Equal(["liuhe-huagong:project:2027-1"], report.Projects.Select(p => p.InstanceId));
+        Assert.Contains(h.Statuses, s => s.Links is [{ InstanceId: "liuhe-huagong:project:2027-楼道照明改造", Relation: ProcessLink.Child }]);
+        Assert.Equal(["liuhe-huagong:project:2027-楼道照明改造"], report.Projects.Select(p => p.InstanceId));
 
         // Problems ran as their own instances; the year's accounts and review are in the report.
         Assert.Equal(["liuhe-huagong:problem:2027-1-1", "liuhe-huagong:problem:2027-1-2"],
@@ -178,5 +178,52 @@ public class EstateCommitteeOrchestratorTests
         Assert.Contains(h.Notifications, n => n.NoticeId == "2030.term");
         var next = Assert.IsType<EstateCommitteeInput>(h.ContinuedAsNewWith);
         Assert.Equal((2031, 2, 2030), (next.Year, next.YearOfTerm, next.Committee!.ElectedInYear));
+    }
+
+    [Fact]
+    public async Task A_late_annual_review_does_not_push_the_following_years_later()
+    {
+        // 2027's year begins on 1 March 2027; its review is held only on 15 May 2028, two and a half months late.
+        var committee = new EstateCommittee(["张建国", "李秀英", "王志强"], 2026, new DateOnly(2026, 5, 1), "公约");
+        var first = OneYear(Harness(), 2027);
+        first.RaiseAt(ChinaTime.At(new DateOnly(2028, 5, 15), new TimeOnly(10, 0)).UtcDateTime, nameof(AnnualReviewHeld),
+            new AnnualReviewHeld(new DateOnly(2028, 5, 15), 300, 210, 198, "居民满意"));
+        await first.RunAsync(new EstateCommitteeOrchestrator(), Input() with { Committee = committee, YearOfTerm = 2 });
+        var next = Assert.IsType<EstateCommitteeInput>(first.ContinuedAsNewWith);
+        Assert.True(first.Now > ChinaTime.At(new DateOnly(2028, 5, 15), TimeOnly.MinValue).UtcDateTime);
+        Assert.Equal((2028, new DateOnly(2028, 3, 1)), (next.Year, next.PeriodStart));
+
+        // 2028's year still runs from 1 March 2028: its first month's accounts are due in early April, not a month after the
+        // late start, and the year closes at its own end (its review, held on time, right after 28 February 2029).
+        var second = new OrchestrationHarness(first.Now, "liuhe-huagong")
+        {
+            SubOrchestrationResult = (_, _) => null,
+        };
+        OneYear(second, 2028).Respond(nameof(AnnualReviewHeld), new AnnualReviewHeld(new DateOnly(2029, 3, 1), 300, 220, 200, "居民满意"));
+        await second.RunAsync(new EstateCommitteeOrchestrator(), next);
+
+        var monthOne = second.Statuses.SelectMany(s => s.OpenSteps).First(o => o.EventName == nameof(MonthlyAccountsPublished));
+        Assert.Equal(new DateOnly(2028, 4, 7), monthOne.DueDate); // 5 working days after 31 March
+        var reviewOpened = second.Statuses.SelectMany(s => s.OpenSteps).First(o => o.EventName == nameof(AnnualReviewHeld));
+        Assert.Equal(second.Calendar.AddWorkingDays(new DateOnly(2029, 2, 28), 20), reviewOpened.DueDate);
+        var third = Assert.IsType<EstateCommitteeInput>(second.ContinuedAsNewWith);
+        Assert.Equal((2029, new DateOnly(2029, 3, 1)), (third.Year, third.PeriodStart));
+    }
+
+    /// <summary>A year's steps answered as soon as they open (no funding applications, no problems), except the annual review.</summary>
+    private static OrchestrationHarness OneYear(OrchestrationHarness h, int year)
+    {
+        h.Respond(nameof(EmpowermentPlanned), new EmpowermentPlanned(1, "代办老年人证件", true, []));
+        for (int round = 1; round <= 4; round++)
+        {
+            h.Respond(nameof(ProblemsCollected), new ProblemsCollected([]));
+        }
+
+        for (int month = 1; month <= 12; month++)
+        {
+            h.Respond(nameof(MonthlyAccountsPublished), new MonthlyAccountsPublished(month, 1_000m, 800m, 50, [], new DateOnly(year, 6, 1)));
+        }
+
+        return h;
     }
 }

@@ -79,6 +79,27 @@ public class JointCommitteeOrchestratorTests
     }
 
     [Fact]
+    public async Task Each_project_keeps_its_own_id_whatever_failed_or_was_matched_before_it_and_its_start_is_retried()
+    {
+        var (h, _, projects) = Year2026();
+        // The Q2 minutes (the day after the meeting) match two projects; the first cannot be started (after its retries), the second can.
+        h.RaiseAt(At(4, 22), nameof(JointMeetingMinutesRecorded), Minutes(projects:
+        [
+            new MatchedProject("社区食堂", Units[0], 30_000m, "独居老人吃饭难"),
+            new MatchedProject("四点半课堂", Units[2], 20_000m, "双职工家庭子女放学无人看护"),
+        ]));
+        h.LinkedStartFails = start => start.Project.ProjectName == "社区食堂";
+
+        var year = await h.RunAsync(new JointCommitteeOrchestrator(), new JointCommitteeInput("浏河镇", "浏河社区", 2026, Units, ChairRotation: 2));
+
+        // 四点半课堂, matched in Q1 and again in Q2, is one project; 社区食堂 never takes its id (nor it 社区食堂's).
+        Assert.Equal(["2026-四点半课堂", "2026-四点半课堂"], projects.Select(p => p.Key));
+        Assert.Equal(["liuhe-committee:project:2026-四点半课堂"], year.Projects.Select(p => p.InstanceId));
+        Assert.Contains(h.Notifications, n => n.NoticeId.EndsWith("Project.2026-社区食堂.notStarted", StringComparison.Ordinal));
+        Assert.All(h.ActivityOptions.Where(a => a.Name == nameof(StartLinkedProjectActivity)), a => Assert.NotNull(a.Options?.Retry));
+    }
+
+    [Fact]
     public async Task A_year_has_four_regular_meetings_with_notices_and_reminders_a_missed_quarter_escalates_and_the_next_year_follows()
     {
         var (h, orders, projects) = Year2026();
@@ -121,8 +142,8 @@ public class JointCommitteeOrchestratorTests
         var order = Assert.Single(orders);
         Assert.Equal("liuhe-committee:order:2026-001", order.InstanceId);
         var project = Assert.Single(projects);
-        Assert.Equal(("2026-01", "四点半课堂", 20_000m), (project.Key, project.Project.ProjectName, project.Project.PerProjectCap));
-        Assert.Equal("liuhe-committee:project:2026-01", Assert.Single(year.Projects).InstanceId);
+        Assert.Equal(("2026-四点半课堂", "四点半课堂", 20_000m), (project.Key, project.Project.ProjectName, project.Project.PerProjectCap));
+        Assert.Equal("liuhe-committee:project:2026-四点半课堂", Assert.Single(year.Projects).InstanceId);
 
         // Year-end scores on the assigned tasks (60% completion, 40% rating), publicised.
         Assert.Equal([(2, 2, 96.0m), (1, 1, 94.0m), (0, 0, 92.0m), (1, 1, 95.2m)], year.Scores.Select(s => (s.TasksAssigned, s.TasksCompleted, s.Score)));

@@ -58,6 +58,55 @@ public sealed class LinkedProjectsIntegrationTests(AzuriteFixture azurite) : ICl
         Assert.Single(await host.Client.GetExecutionIdsAsync(link.InstanceId));
     }
 
+    [Fact]
+    public async Task A_start_that_meets_a_storage_hiccup_is_retried_on_the_durable_clock()
+    {
+        var flaky = new FlakyStart();
+        await using var host = await FakeClockHost.StartAsync(azurite, Start, d => d.AddTasks(r => r
+            .AddOrchestrator<LinkingParent>()
+            .AddActivity(nameof(StartLinkedProjectActivity), () => flaky)));
+        flaky.Client = host.Client;
+        const string parent = "liuhe-estate-3";
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(LinkingParent), Project(), new StartOrchestrationOptions(parent));
+
+        var done = await host.Driver.WaitForCompletionAsync(parent);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(LinkedProjects.InstanceId(parent, "2027-1"), done.ReadOutputAs<string>());
+        Assert.Equal(1, flaky.Failures);
+        Assert.NotNull(await host.Client.GetInstanceAsync(LinkedProjects.InstanceId(parent, "2027-1")));
+    }
+
+    [Fact]
+    public void A_key_is_the_year_and_the_project_s_own_name_kept_valid_and_distinct()
+    {
+        Assert.Equal("2027-楼道照明改造", LinkedProjects.KeyFor(2027, " 楼道照明改造 "));
+        string odd = LinkedProjects.KeyFor(2027, "A/B#1?");
+        Assert.StartsWith("2027-A_B_1_~", odd);
+        Assert.NotEqual(odd, LinkedProjects.KeyFor(2027, "A?B/1#"));
+        Assert.Null(Governance.Durable.Storage.InstanceIds.Validate(LinkedProjects.InstanceId("parent", odd)));
+        Assert.True(LinkedProjects.KeyFor(2027, new string('长', 300)).Length <= 5 + 64 + 9);
+    }
+
+    /// <summary>The real start activity, failing its first attempt as a storage hiccup would.</summary>
+    private sealed class FlakyStart : TaskActivity<LinkedProjectStart, ProcessLink>
+    {
+        public DurableTaskClient? Client { get; set; }
+
+        public int Failures { get; private set; }
+
+        public override Task<ProcessLink> RunAsync(TaskActivityContext context, LinkedProjectStart input)
+        {
+            if (Failures == 0)
+            {
+                Failures++;
+                throw new InvalidOperationException("storage unavailable");
+            }
+
+            return new StartLinkedProjectActivity(Client!, NullLogger<StartLinkedProjectActivity>.Instance).RunAsync(context, input);
+        }
+    }
+
     private sealed class FakeActivityContext : TaskActivityContext
     {
         public override TaskName Name => nameof(StartLinkedProjectActivity);

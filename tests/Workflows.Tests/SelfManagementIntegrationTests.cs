@@ -91,7 +91,7 @@ public sealed class SelfManagementIntegrationTests(AzuriteFixture azurite) : ICl
         Assert.Equal("更换灯具6盏", Assert.Single(report.Problems).Solution);
 
         // The estate's project is its own instance, linked both ways.
-        string project = LinkedProjects.InstanceId(id, "2026-1");
+        string project = LinkedProjects.InstanceId(id, LinkedProjects.KeyFor(2026, "楼道照明改造"));
         var projectMeta = await driver.WaitForStepAsync(project, nameof(NeedsSurveyCompleted));
         Assert.Equal(id, Assert.Single(projectMeta.ReadCustomStatusAs<WorkflowStatus>()!.Links!).InstanceId);
         Assert.Contains(firstYear.OfType<TaskCompletedEvent>(), e => e.Result?.Contains(project) == true);

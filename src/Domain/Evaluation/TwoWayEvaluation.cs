@@ -25,7 +25,7 @@ public sealed record SatisfactionSurvey
     /// <summary>参与率, e.g. 49.35% in Taicang's 2011 survey.</summary>
     public decimal ParticipationRate => Math.Round((decimal)Respondents / HouseholdsInvited, 4);
 
-    public decimal SatisfactionRate => Math.Round((decimal)Satisfied / Respondents, 4);
+    public decimal SatisfactionRate => Satisfaction.Rate(Satisfied, Respondents);
 }
 
 /// <summary>Checks a set of ratings against the subjects that must be rated: each exactly once, scores 0–100.</summary>

@@ -1,3 +1,5 @@
+using Governance.Domain.Evaluation;
+
 namespace Governance.Domain.Projects;
 
 /// <summary>Residents' satisfaction (满意度) rated at the year-end evaluation meeting (年度评议大会).</summary>
@@ -16,7 +18,7 @@ public sealed record SatisfactionRating
     public int Respondents { get; }
     public int Satisfied { get; }
 
-    public decimal Rate => (decimal)Satisfied / Respondents;
+    public decimal Rate => Satisfaction.Rate(Satisfied, Respondents);
 }
 
 /// <summary>

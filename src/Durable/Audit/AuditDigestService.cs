@@ -36,8 +36,10 @@ internal sealed class AuditDigestService(AuditTrail trail, TimeProvider clock, I
             var now = clock.GetUtcNow();
             try
             {
-                await Task.Delay(NextDue(now, interval) - now, clock, stoppingToken);
-                var digest = await trail.CreateDigestAsync(stoppingToken);
+                var due = NextDue(now, interval);
+                await Task.Delay(due - now, clock, stoppingToken);
+                // Keyed by the period, not by when this host woke: every host writes (or adopts) the same digest.
+                var digest = await trail.CreateDigestAsync(due.UtcDateTime, stoppingToken);
                 logger.LogInformation("Audit digest {DigestId} written over {Count} trails (SHA-256 {Sha}).", digest.Id, digest.HeadCount, digest.Sha256);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -5,6 +5,9 @@ namespace Governance.Durable.Audit;
 /// <summary>A trail's head: what a search over trails (live and purged instances alike) returns.</summary>
 public sealed record AuditTrailHead(string InstanceId, string Name, IReadOnlyDictionary<string, string> Tags, long Sequence, string Hash, DateTime? LastAt, bool Purged);
 
+/// <summary>A trail's records (as stored) and their verification, from one read.</summary>
+public sealed record VerifiedAuditTrail(IReadOnlyList<AuditRecord> Records, AuditVerification Verification);
+
 /// <summary>
 /// What auditors read: an instance's trail, its verification against the stored chain and the digests, searches over
 /// trails, and the periodic digests. Trails are written by the runtime itself (<see cref="AuditLedger"/>), in the same
@@ -74,6 +77,23 @@ public sealed class AuditTrail
         return AuditChainVerifier.Verify(instanceId, rows, head, entries);
     }
 
+    /// <summary>
+    /// An instance's records and their verification from one read of the trail (null when it has none): what an export
+    /// or a verification request needs, without reading the trail once to find it and again to check it.
+    /// </summary>
+    public async Task<VerifiedAuditTrail?> ReadVerifiedAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        var rows = await AuditLedger.ReadRecordRowsAsync(History, instanceId, cancellationToken);
+        var head = await AuditLedger.ReadHeadAsync(History, instanceId, cancellationToken);
+        if (rows.Count == 0 && head is null)
+        {
+            return null;
+        }
+
+        var entries = await digests.EntriesForAsync(instanceId, cancellationToken);
+        return new VerifiedAuditTrail(rows.Select(AuditLedger.Parse).OfType<AuditRecord>().ToList(), AuditChainVerifier.Verify(instanceId, rows, head, entries));
+    }
+
     /// <summary>Trails by process name and tags (e.g. street, community, year), purged instances included.</summary>
     public async Task<List<AuditTrailHead>> SearchAsync(string? name, IReadOnlyDictionary<string, string>? tags, int max = 10_000, CancellationToken cancellationToken = default)
     {
@@ -90,8 +110,15 @@ public sealed class AuditTrail
         return list;
     }
 
-    /// <summary>Writes a digest over every trail's head now (the daily service calls this; admins may too).</summary>
-    public async Task<StoredAuditDigest> CreateDigestAsync(CancellationToken cancellationToken = default)
+    /// <summary>Writes a digest over every trail's head now (admins may ask for one at any time).</summary>
+    public Task<StoredAuditDigest> CreateDigestAsync(CancellationToken cancellationToken = default)
+        => CreateDigestAsync(hub.UtcNow, cancellationToken);
+
+    /// <summary>
+    /// Writes the digest of the period ending at <paramref name="period"/> (the periodic service's due instant): every host
+    /// asks for the same id, one writes it and the others get that one back.
+    /// </summary>
+    internal async Task<StoredAuditDigest> CreateDigestAsync(DateTime period, CancellationToken cancellationToken)
     {
         var heads = new List<AuditDigestHead>();
         await foreach (var row in AuditLedger.ReadHeadsAsync(History, null, null, cancellationToken))
@@ -99,11 +126,15 @@ public sealed class AuditTrail
             heads.Add(new AuditDigestHead(row.PartitionKey, row.GetInt64("Seq") ?? 0, row.GetString("Hash") ?? string.Empty));
         }
 
-        return await digests.WriteAsync(hub.UtcNow, heads, cancellationToken);
+        return await digests.WriteAsync(period, heads, cancellationToken);
     }
 
     public async Task<IReadOnlyList<StoredAuditDigest>> ListDigestsAsync(CancellationToken cancellationToken = default)
         => await digests.ListAsync(cancellationToken);
+
+    /// <summary>One digest by id, or null.</summary>
+    public Task<StoredAuditDigest?> GetDigestAsync(string digestId, CancellationToken cancellationToken = default)
+        => digests.GetAsync(digestId, cancellationToken);
 
     private static AuditTrailHead HeadOf(TableEntity row) => new(
         row.PartitionKey,

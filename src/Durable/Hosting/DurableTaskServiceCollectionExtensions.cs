@@ -23,10 +23,9 @@ public static class DurableTaskServiceCollectionExtensions
     /// </summary>
     public static IDurableTaskBuilder AddDurableTask(this IServiceCollection services, Action<DurableTaskOptions>? configure = null)
     {
-        var optionsBuilder = services.AddOptions<DurableTaskOptions>().ValidateDataAnnotations()
-            .Validate(o => o.RecoverySweepInterval == Timeout.InfiniteTimeSpan || o.RecoverySweepInterval > TimeSpan.Zero,
-                "RecoverySweepInterval must be positive, or Timeout.InfiniteTimeSpan to turn the recovery sweep off.")
-            .ValidateOnStart();
+        // Called again by AddDurableTaskWorker and AddDurableTaskClient: the validator is added once (each failure reported once).
+        var optionsBuilder = services.AddOptions<DurableTaskOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DurableTaskOptions>, DurableTaskOptionsValidator>());
         if (configure is not null)
         {
             optionsBuilder.Configure(configure);
@@ -98,5 +97,23 @@ public static class DurableTaskServiceCollectionExtensions
     private sealed class DurableTaskRegistryOptions
     {
         public List<Action<DurableTaskRegistry>> Configurations { get; } = [];
+    }
+}
+
+/// <summary>The options' data annotations and the rules between them, checked at start (registered once however often the runtime is added).</summary>
+internal sealed class DurableTaskOptionsValidator : IValidateOptions<DurableTaskOptions>
+{
+    private readonly DataAnnotationValidateOptions<DurableTaskOptions> annotations = new(null);
+
+    public ValidateOptionsResult Validate(string? name, DurableTaskOptions options)
+    {
+        var result = annotations.Validate(name, options);
+        var failures = result.Failed ? result.Failures.ToList() : [];
+        if (options.RecoverySweepInterval != Timeout.InfiniteTimeSpan && options.RecoverySweepInterval <= TimeSpan.Zero)
+        {
+            failures.Add("RecoverySweepInterval must be positive, or Timeout.InfiniteTimeSpan to turn the recovery sweep off.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -64,12 +64,7 @@ public static class AuditEndpoints
             return bad;
         }
 
-        if (await trail.ReadAsync(id, ct) is null)
-        {
-            return NoTrail(id);
-        }
-
-        return TypedResults.Ok(await trail.VerifyAsync(id, ct));
+        return await trail.ReadVerifiedAsync(id, ct) is { } read ? TypedResults.Ok(read.Verification) : NoTrail(id);
     }
 
     private static async Task<IResult> ListDigestsAsync(AuditTrail trail, CancellationToken ct)
@@ -79,11 +74,11 @@ public static class AuditEndpoints
         => TypedResults.Ok(AuditDigestSummary.Of(await trail.CreateDigestAsync(ct)));
 
     private static async Task<IResult> GetDigestAsync(string digestId, AuditTrail trail, CancellationToken ct)
-        => (await trail.ListDigestsAsync(ct)).FirstOrDefault(d => d.Id == digestId) is { } digest
+        => await trail.GetDigestAsync(digestId, ct) is { } digest
             ? Results.Text(digest.Document, "application/json; charset=utf-8")
             : Problems.NotFound($"No digest '{digestId}'.", $"摘要“{digestId}”不存在。", "digestId");
 
-    private static async Task<IResult> ExportAsync(HttpContext context, AuditTrail trail, Governance.Workflows.Catalog.IWorkflowCatalog catalog, CancellationToken ct)
+    private static async Task<IResult> ExportAsync(HttpContext context, AuditTrail trail, TimeProvider clock, Governance.Workflows.Catalog.IWorkflowCatalog catalog, CancellationToken ct)
     {
         var q = context.Request.Query;
         string? name = q["process"].FirstOrDefault() ?? q["name"].FirstOrDefault();
@@ -103,13 +98,13 @@ public static class AuditEndpoints
             }
         }
 
-        if (await AuditExport.BuildAsync(trail, name, tags, ct) is not { } zip)
+        if (await AuditExport.BuildAsync(trail, clock, name, tags, ct) is not { } zip)
         {
             return Problems.BadRequest($"The search matches more than {AuditExport.MaxTrails:N0} trails: narrow it (process, street, community, year).",
                 $"检索到的审计记录超过{AuditExport.MaxTrails:N0}条:请缩小范围(流程、街道、社区、年度)。", null, "export-too-large");
         }
 
-        return Results.File(zip, "application/zip", $"audit-export-{DateTime.UtcNow:yyyyMMddHHmmss}.zip");
+        return Results.File(zip, "application/zip", $"audit-export-{clock.GetUtcNow():yyyyMMddHHmmss}.zip");
     }
 
     private static IResult NoTrail(string id)

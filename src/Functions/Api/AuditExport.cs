@@ -17,7 +17,7 @@ internal static class AuditExport
     public const int MaxTrails = 10_000;
 
     /// <summary>The zip, or null when the search matches more than <paramref name="maxTrails"/> trails.</summary>
-    public static async Task<byte[]?> BuildAsync(AuditTrail trail, string? name, IReadOnlyDictionary<string, string> tags, CancellationToken ct, int maxTrails = MaxTrails)
+    public static async Task<byte[]?> BuildAsync(AuditTrail trail, TimeProvider clock, string? name, IReadOnlyDictionary<string, string> tags, CancellationToken ct, int maxTrails = MaxTrails)
     {
         var found = await trail.SearchAsync(name, tags, maxTrails + 1, ct);
         if (found.Count > maxTrails)
@@ -32,7 +32,9 @@ internal static class AuditExport
         int recordCount = 0;
         foreach (var head in heads)
         {
-            foreach (var r in await trail.ReadAsync(head.InstanceId, ct) ?? [])
+            // One read per trail gives both its records and their verification (they are checked as exported).
+            var read = await trail.ReadVerifiedAsync(head.InstanceId, ct);
+            foreach (var r in read?.Records ?? [])
             {
                 recordCount++;
                 jsonl.Append(JsonSerializer.Serialize(r, DurableJson.Options)).Append('\n');
@@ -41,7 +43,10 @@ internal static class AuditExport
                     .Select(v => Csv(v))).Append("\r\n");
             }
 
-            verification.Append(JsonSerializer.Serialize(await trail.VerifyAsync(head.InstanceId, ct), DurableJson.Options)).Append('\n');
+            if (read is not null)
+            {
+                verification.Append(JsonSerializer.Serialize(read.Verification, DurableJson.Options)).Append('\n');
+            }
         }
 
         var files = new List<(string Name, byte[] Bytes)>
@@ -57,7 +62,7 @@ internal static class AuditExport
 
         var manifest = new
         {
-            createdAt = DateTime.UtcNow,
+            createdAt = clock.GetUtcNow().UtcDateTime,
             search = new { process = name, tags },
             instances = heads.Select(h => new { h.InstanceId, h.Name, h.Sequence, h.Hash, h.Purged }).ToList(),
             recordCount,

@@ -57,12 +57,12 @@ public sealed class EvaluationMeetingOrchestrator : TaskOrchestrator<EvaluationM
                 answer = new ProjectRatingAnswer(SubmissionStatus.NotAwaited, "project-unreachable", failed.FailureDetails.ErrorMessage);
             }
 
-            results.Add(new ProjectRatingResult(project.InstanceId, project.ProjectName, Math.Round((decimal)rating.Satisfied / rating.Respondents, 4),
+            results.Add(new ProjectRatingResult(project.InstanceId, project.ProjectName, Satisfaction.Rate(rating.Satisfied, rating.Respondents),
                 rating.Inspection, answer.Status, answer.Rule));
         }
 
         int respondents = held.Ratings.Sum(r => r.Respondents), satisfied = held.Ratings.Sum(r => r.Satisfied);
-        decimal? overall = respondents == 0 ? null : Math.Round((decimal)satisfied / respondents, 4);
+        decimal? overall = respondents == 0 ? null : Satisfaction.Rate(satisfied, respondents);
         await Publicity.RunAsync(tracker, new PublicitySpec($"{input.Year}年度评议大会结果", $"the {input.Year} evaluation meeting's results",
             rules.PublicityWorkingDays, Roles.StreetOffice, rules.ObjectionRulingWorkingDays,
             $"{string.Join(";", results.Select(r => $"“{r.ProjectName}”满意度{r.SatisfactionRate:P1}"))};总体满意度{overall:P1}",

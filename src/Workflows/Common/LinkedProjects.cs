@@ -16,8 +16,9 @@ public sealed record ProcessLink(string InstanceId, string Workflow, string Rela
 }
 
 /// <summary>
-/// Input of <see cref="StartLinkedProjectActivity"/>: the parent process, a key unique within the parent (e.g.
-/// "2027-1", so it stays unique across the parent's ContinueAsNew generations) and the project to start.
+/// Input of <see cref="StartLinkedProjectActivity"/>: the parent process, a key unique within the parent (see
+/// <see cref="LinkedProjects.KeyFor"/>: year and project name, so it stays unique across the parent's ContinueAsNew
+/// generations) and the project to start.
 /// </summary>
 public sealed record LinkedProjectStart(string ParentInstanceId, string ParentWorkflow, string Key, ProjectLifecycleInput Project);
 
@@ -35,11 +36,39 @@ public static class LinkedProjects
     /// <summary>The project's instance id: the same parent and key always give the same id, so a retried start finds the first.</summary>
     public static string InstanceId(string parentInstanceId, string key) => $"{parentInstanceId}:project:{key}";
 
-    /// <summary>Starts the project (idempotent) and shows the link in the parent's status.</summary>
+    /// <summary>Starting an instance through the client can meet a storage hiccup: try a few times (durable timers between).</summary>
+    private static readonly TaskOptions StartRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(4, TimeSpan.FromSeconds(15), 2));
+
+    private const int MaxNameInKey = 64;
+
+    /// <summary>
+    /// The key of the project named <paramref name="projectName"/> in the parent's <paramref name="year"/>: taken from
+    /// the project itself, never from its place in a list, so a replayed or re-run parent, a failed start before it or a
+    /// longer list never gives it another project's id. The name is kept readable; characters an instance id may not
+    /// hold are replaced and a long name cut, with a short hash of the whole name then added so two names stay apart.
+    /// </summary>
+    public static string KeyFor(int year, string projectName)
+    {
+        string name = projectName.Trim();
+        var readable = new string(name.Select(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c) ? '_' : c).ToArray());
+        if (readable.Length > MaxNameInKey)
+        {
+            readable = readable[..MaxNameInKey];
+        }
+
+        if (!string.Equals(readable, name, StringComparison.Ordinal))
+        {
+            readable += "~" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..8];
+        }
+
+        return $"{year}-{readable}";
+    }
+
+    /// <summary>Starts the project (idempotent, retried) and shows the link in the parent's status.</summary>
     public static async Task<ProcessLink> StartAsync(ProcessTracker tracker, string key, ProjectLifecycleInput project)
     {
         var link = await tracker.Context.CallActivityAsync<ProcessLink>(nameof(StartLinkedProjectActivity),
-            new LinkedProjectStart(tracker.Context.InstanceId, tracker.Key.Workflow, key, project));
+            new LinkedProjectStart(tracker.Context.InstanceId, tracker.Key.Workflow, key, project), StartRetry);
         tracker.Link(link);
         return link;
     }

@@ -228,13 +228,18 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
         foreach (var p in matched)
         {
             // Each project runs as its own community-project (standalone: survey, application, support poll, review,
-            // approval…), linked both ways; the key carries the year so it stays unique across the committee's years.
-            string key = $"{input.Year}-{projects.Count + 1:00}";
+            // approval…), linked both ways; its key is the year and its own name (unique across the committee's years,
+            // and never another project's id whatever started or failed before it). Matched again later in the year it is
+            // the same project: that instance, listed once.
+            string key = LinkedProjects.KeyFor(input.Year, p.ProjectName);
             try
             {
                 var link = await LinkedProjects.StartAsync(tracker, key, new ProjectLifecycleInput(input.Street, input.Community, input.Year,
                     p.ProjectName, PerProjectCap: p.PerProjectCap));
-                projects.Add(new LinkedProject(p.ProjectName, p.LeadUnit, link.InstanceId));
+                if (!projects.Any(known => known.InstanceId == link.InstanceId))
+                {
+                    projects.Add(new LinkedProject(p.ProjectName, p.LeadUnit, link.InstanceId));
+                }
             }
             catch (TaskFailedException failed)
             {

@@ -38,7 +38,8 @@ public sealed class LiuheJointCommitteeDemo(TimeProvider clock) : IDemoScenario
         string committee = await driver.StartAsync(JointCommitteeOrchestrator.WorkflowName,
             new JointCommitteeInput(Street, Community, year, Units, LastYear: year), null, ct);
         string meeting = await driver.StartAsync(EvaluationMeetingOrchestrator.WorkflowName, new EvaluationMeetingInput(Street, Community, year, LastYear: year), null, ct);
-        string[] projects = [LinkedProjects.InstanceId(committee, $"{year}-01"), LinkedProjects.InstanceId(committee, $"{year}-02")];
+        string[] projects = [LinkedProjects.InstanceId(committee, LinkedProjects.KeyFor(year, "幸福里食堂助餐服务")),
+            LinkedProjects.InstanceId(committee, LinkedProjects.KeyFor(year, "四点半课堂"))];
 
         await Task.WhenAll(
             RunCommitteeAsync(driver, committee, year, ct),

@@ -1,3 +1,4 @@
+using Governance.Domain.Evaluation;
 using Governance.Domain.JointCommittee;
 using Governance.Durable;
 using Governance.Workflows.Common;
@@ -45,7 +46,7 @@ public sealed class WorkOrderOrchestrator : TaskOrchestrator<WorkOrderInput, Wor
         bool overdue = completedOn > input.Order.Deadline;
         tracker.Step(overdue ? "已办结(逾期)" : "已办结", overdue ? "Completed (overdue)" : "Completed");
         return new WorkOrderOutcome(context.InstanceId, input.Number, title, claim.ClaimedBy, claim.Kind, claimedOn, completedOn, overdue, done.Outcome,
-            Math.Round((decimal)done.ResidentsSatisfied / done.Respondents, 4));
+            Satisfaction.Rate(done.ResidentsSatisfied, done.Respondents));
     }
 }
 

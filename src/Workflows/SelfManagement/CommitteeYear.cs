@@ -1,4 +1,5 @@
 using Governance.Domain.Calendar;
+using Governance.Domain.Evaluation;
 using Governance.Durable;
 using Governance.Workflows.Common;
 using Governance.Workflows.CommunityProjects;
@@ -15,9 +16,9 @@ internal sealed class CommitteeYear(ProcessTracker tracker, SelfManagementRules 
 {
     private readonly TaskOrchestrationContext context = tracker.Context;
 
-    public async Task<CommitteeYearReport> RunAsync(EstateCommittee committee, ElectionOutcome? election)
+    /// <summary>Runs the year that begins on <paramref name="start"/> (may be in the past: steps whose time has come open at once).</summary>
+    public async Task<CommitteeYearReport> RunAsync(EstateCommittee committee, ElectionOutcome? election, DateOnly start)
     {
-        DateOnly start = tracker.Today;
         var projects = await EmpowerAsync();
         var problemsTask = ProblemRoundsAsync(start);
         var accountsTask = MonthlyPublicationsAsync(start);
@@ -26,7 +27,7 @@ internal sealed class CommitteeYear(ProcessTracker tracker, SelfManagementRules 
         var accounts = await accountsTask;
 
         var review = await AnnualReviewAsync(start.AddYears(1).AddDays(-1));
-        decimal satisfaction = Math.Round((decimal)review.Satisfied / review.Respondents, 4);
+        decimal satisfaction = Satisfaction.Rate(review.Satisfied, review.Respondents);
         return new CommitteeYearReport(input.Year, committee.Members, election, projects, problems, accounts.Count,
             accounts.Sum(a => a.Income), accounts.Sum(a => a.Expenses), accounts.Sum(a => a.PointsAwarded), accounts.Sum(a => a.GoodDeeds?.Count ?? 0), satisfaction);
     }
@@ -39,13 +40,12 @@ internal sealed class CommitteeYear(ProcessTracker tracker, SelfManagementRules 
                 SelfManagementRoles.Community, rules.StepWorkingDays),
             SelfManagementChecks.Empowerment);
         var links = new List<ProcessLink>();
-        int n = 0;
         foreach (var application in plan.FundingApplications ?? [])
         {
-            n++;
             var project = new ProjectLifecycleInput(input.Street, input.Community, input.Year, $"{input.Estate}:{application.ProjectName}",
                 PerProjectCap: application.PerProjectCap);
-            links.Add(await LinkedProjects.StartAsync(tracker, $"{input.Year}-{n}", project));
+            // Keyed by the project's own name (the plan refuses a name twice), not by its place in the list.
+            links.Add(await LinkedProjects.StartAsync(tracker, LinkedProjects.KeyFor(input.Year, application.ProjectName), project));
         }
 
         return links;

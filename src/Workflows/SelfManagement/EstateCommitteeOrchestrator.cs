@@ -46,7 +46,9 @@ public sealed class EstateCommitteeOrchestrator : TaskOrchestrator<EstateCommitt
             yearOfTerm = 1;
         }
 
-        var report = await new CommitteeYear(tracker, rules, input).RunAsync(committee, election);
+        // The year runs from its period start, carried from the year before; only the first year starts "now".
+        DateOnly periodStart = input.PeriodStart ?? tracker.Today;
+        var report = await new CommitteeYear(tracker, rules, input).RunAsync(committee, election, periodStart);
         if (input.StopAfterYear is { } last && input.Year >= last)
         {
             tracker.Step($"{input.Year}年度已结束,自管工作终止", $"Year {input.Year} closed; self-management ended");
@@ -54,7 +56,11 @@ public sealed class EstateCommitteeOrchestrator : TaskOrchestrator<EstateCommitt
         }
 
         tracker.Step($"{input.Year}年度已结束,进入{input.Year + 1}年度", $"Year {input.Year} closed; continuing with {input.Year + 1}");
-        NextYear.ContinueWith(context, SelfManagementCatalog.EstateCommittee, input with { Year = input.Year + 1, Committee = committee, YearOfTerm = yearOfTerm + 1, LastYear = report });
+        NextYear.ContinueWith(context, SelfManagementCatalog.EstateCommittee, input with
+        {
+            Year = input.Year + 1, Committee = committee, YearOfTerm = yearOfTerm + 1, LastYear = report,
+            PeriodStart = periodStart.AddYears(1), // from the period, not from today: a late review does not push the next year later
+        });
         return report;
     }
 }

@@ -13,7 +13,9 @@ public sealed record EstateCommittee(IReadOnlyList<string> Members, int ElectedI
 /// <see cref="Committee"/> and runs the set-up (steps 1–3); every year runs steps 4–6 and continues as new with
 /// <see cref="Year"/> + 1. <see cref="YearOfTerm"/> counts the committee's years; past the term a new election is held.
 /// <see cref="LastYear"/> carries the previous year's report, so it is in that year's closing history event and in
-/// the next year's start (a run that continues as new has no output of its own).
+/// the next year's start (a run that continues as new has no output of its own). <see cref="PeriodStart"/> is the day
+/// the committee's year begins: the first year begins when the set-up is done, every later one exactly a year after the
+/// one before, however late the previous year's review finished (so the years never drift later).
 /// </summary>
 public sealed record EstateCommitteeInput(
     [property: StringLength(InstanceTags.MaxValueLength)] string Street, // street, community, estate and year are search tags
@@ -26,7 +28,8 @@ public sealed record EstateCommitteeInput(
     EstateCommittee? Committee = null,
     int YearOfTerm = 1,
     int? StopAfterYear = null,
-    CommitteeYearReport? LastYear = null) : IValidatableObject
+    CommitteeYearReport? LastYear = null,
+    DateOnly? PeriodStart = null) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

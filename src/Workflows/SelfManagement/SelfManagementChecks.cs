@@ -69,6 +69,9 @@ internal static class SelfManagementChecks
         Rule.RequireText(e.ResidentAffairsSupport, "empowerment.support", "The support with residents' affairs", "居民办事支持");
         Rule.Require((e.FundingApplications ?? []).All(a => !string.IsNullOrWhiteSpace(a.ProjectName) && a.PerProjectCap > 0), "empowerment.fundingApplication",
             "Every funding application needs a project name and a cap above zero.", "项目资金申请须填写项目名称和大于零的资助上限。");
+        var names = (e.FundingApplications ?? []).Select(a => a.ProjectName.Trim()).ToList();
+        Rule.Require(names.Distinct(StringComparer.Ordinal).Count() == names.Count, "empowerment.fundingApplication",
+            "A project is listed twice among the funding applications.", "项目资金申请中有重复的项目。");
         return e;
     }
 

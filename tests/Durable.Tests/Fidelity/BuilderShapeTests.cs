@@ -57,6 +57,23 @@ public sealed class BuilderShapeTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_bad_setting_stops_a_host_with_worker_and_client_naming_it_once()
+    {
+        string hub = TestHost.NewHubName();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services
+            .AddDurableTaskClient(b => b.Configure(o => { Storage(o, hub); o.PartitionCount = 99; }))
+            .AddDurableTaskWorker(b => b.AddTasks(Versioned));
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Single(ex.Failures, f => f.Contains("PartitionCount", StringComparison.Ordinal));
+        Assert.Single(host.Services.GetServices<IValidateOptions<DurableTaskOptions>>());
+    }
+
+    [Fact]
     public async Task A_process_with_only_a_client_runs_no_worker()
     {
         var services = new ServiceCollection().AddDurableTaskClient(b => b.Configure(o => o.HubName = "ClientOnly"));

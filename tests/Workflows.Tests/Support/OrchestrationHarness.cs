@@ -42,7 +42,11 @@ internal sealed class OrchestrationHarness
             .Returns(new InvocationFunc(inv => WaitForSubmission(inv.Method.GetGenericArguments(), (string)inv.Arguments[0], (Delegate)inv.Arguments[1],
                 (SubmissionWaitOptions?)inv.Arguments[2], (CancellationToken)inv.Arguments[3])));
         Mock.Setup(c => c.CallActivityAsync<It.IsAnyType>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
-            .Returns(new InvocationFunc(inv => Completed(inv.Method.GetGenericArguments()[0], RunActivity((TaskName)inv.Arguments[0], inv.Arguments[1]))));
+            .Returns(new InvocationFunc(inv =>
+            {
+                ActivityOptions.Add((((TaskName)inv.Arguments[0]).Name, (TaskOptions?)inv.Arguments[2]));
+                return Completed(inv.Method.GetGenericArguments()[0], RunActivity((TaskName)inv.Arguments[0], inv.Arguments[1]));
+            }));
         Mock.Setup(c => c.CallSubOrchestratorAsync<It.IsAnyType>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Returns(new InvocationFunc(inv =>
             {
@@ -268,8 +272,19 @@ internal sealed class OrchestrationHarness
     /// <summary>Linked projects the instance started (the activity's input).</summary>
     public List<LinkedProjectStart> LinkedStarts { get; } = [];
 
+    /// <summary>The options each activity call was made with (e.g. its retry policy), in call order.</summary>
+    public List<(string Name, TaskOptions? Options)> ActivityOptions { get; } = [];
+
+    /// <summary>Makes the start of a linked project fail (after its retries) when this returns true for it.</summary>
+    public Func<LinkedProjectStart, bool>? LinkedStartFails { get; set; }
+
     private ProcessLink StartLinked(LinkedProjectStart start)
     {
+        if (LinkedStartFails?.Invoke(start) == true)
+        {
+            throw new TaskFailedException(nameof(StartLinkedProjectActivity), 0, new TaskFailureDetails("RequestFailedException", "storage unavailable"));
+        }
+
         LinkedStarts.Add(start);
         return new ProcessLink(LinkedProjects.InstanceId(start.ParentInstanceId, start.Key), ProjectLifecycleOrchestrator.WorkflowName, ProcessLink.Child);
     }
