@@ -21,9 +21,7 @@ public sealed class AuditTrail
     public AuditTrail(DurableTaskHub hub)
     {
         this.hub = hub;
-        var options = new TableClientOptions();
-        hub.Options.ConfigureStorageClientOptions?.Invoke(options);
-        digests = new AuditDigestStore(new TableServiceClient(hub.Options.ConnectionString, options).GetTableClient(hub.HubName + "AuditDigests"));
+        digests = new AuditDigestStore(hub.Store.AuditDigests);
     }
 
     private TableClient History => hub.Store.History;

@@ -14,13 +14,14 @@ internal sealed class TaskHubNames(string hubName, int partitionCount)
     /// <summary>Query projection of every instance (one row each).</summary>
     public string InstancesTable => HubName + "Instances";
 
-    /// <summary>Index from "key=value" tags to instance ids.</summary>
-
     /// <summary>Durable timers, partitioned like the control queues and keyed by due time.</summary>
     public string TimersTable => HubName + "Timers";
 
     /// <summary>Messages that failed repeatedly.</summary>
     public string PoisonTable => HubName + "Poison";
+
+    /// <summary>Audit digests: signed summaries of the hub's audit trails (see Audit/AuditDigestStore).</summary>
+    public string AuditDigestsTable => HubName + "AuditDigests";
 
     public string ControlQueue(int partition) => $"{lower}-control-{partition:D2}";
 

@@ -73,6 +73,7 @@ internal sealed class TaskHubStore
         Instances = tables.GetTableClient(Names.InstancesTable);
         Timers = tables.GetTableClient(Names.TimersTable);
         Poison = tables.GetTableClient(Names.PoisonTable);
+        AuditDigests = tables.GetTableClient(Names.AuditDigestsTable);
         ControlQueues = Enumerable.Range(0, Names.PartitionCount).Select(p => queues.GetQueueClient(Names.ControlQueue(p))).ToArray();
         WorkItems = queues.GetQueueClient(Names.WorkItemQueue);
         Leases = blobs.GetBlobContainerClient(Names.LeaseContainer);
@@ -84,6 +85,7 @@ internal sealed class TaskHubStore
     public TableClient Instances { get; }
     public TableClient Timers { get; }
     public TableClient Poison { get; }
+    public TableClient AuditDigests { get; }
     public QueueClient[] ControlQueues { get; }
     public QueueClient WorkItems { get; }
     public BlobContainerClient Leases { get; }
