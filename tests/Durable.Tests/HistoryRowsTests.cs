@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Governance.Durable.Core;
 using Governance.Durable.Storage;
 using Governance.TestSupport;
 
@@ -128,7 +129,7 @@ public sealed class HistoryRowsTests(AzuriteFixture azurite)
         string id = "leftover-" + Guid.NewGuid().ToString("N")[..8];
         string rowKey = TaskHubStore.HistoryRowKey(1, 0);
         await store.History.UpsertEntityAsync(new TableEntity(id, rowKey) { ["Data"] = "{}" });
-        var state = new Core.InstanceState { InstanceId = id, Generation = 1, ExecutionId = "e1", HistoryCount = 2, StepVersion = 1 };
+        var state = new InstanceState { InstanceId = id, Generation = 1, ExecutionId = "e1", HistoryCount = 2, StepVersion = 1 };
 
         // The load reported the leftover as stale; the next commit writes a row with that key.
         await store.CommitAsync(new StepCommit(state, null, 0, [new OrchestratorStartedEvent(), new TimerFiredEvent(1, default)], [], [rowKey]), CancellationToken.None);
@@ -136,6 +137,29 @@ public sealed class HistoryRowsTests(AzuriteFixture azurite)
         var loaded = await store.LoadAsync(id, CancellationToken.None);
         Assert.Equal([nameof(OrchestratorStartedEvent), nameof(TimerFiredEvent)], loaded!.History.Select(e => e.EventType));
         Assert.Empty(loaded.StaleRowKeys);
+    }
+
+    [Fact]
+    public async Task A_writer_that_lost_the_instance_never_overwrites_the_new_owners_last_row_even_with_a_step_too_large_for_one_transaction()
+    {
+        await using var host = await TestHost.StartAsync(azurite, _ => { }, configure: o => o.WorkerEnabled = false);
+        var store = host.Hub.Store;
+        string id = "zombie-" + Guid.NewGuid().ToString("N")[..8];
+        InstanceState State(int count, long version) => new() { InstanceId = id, Generation = 1, ExecutionId = "e1", HistoryCount = count, StepVersion = version };
+        HistoryEvent Fired(int timerId) => new TimerFiredEvent(timerId, default);
+
+        var first = await store.CommitAsync(new StepCommit(State(2, 1), null, 0, [new OrchestratorStartedEvent(), Fired(1)], [], []), CancellationToken.None);
+        // The new owner commits the next step (it extends the last row).
+        await store.CommitAsync(new StepCommit(State(3, 2), first.ETag, 2, [Fired(2)], [], []) { Tail = first.Tail }, CancellationToken.None);
+
+        // The old owner, unaware, commits its own next step from the state it had: 150 outbox rows need several transactions.
+        var outbox = Enumerable.Range(0, 150).Select(i => new OutboxEntry($"{TaskHubStore.OutboxPrefix}{2:D10}|{i:D4}", 2,
+            new MessageOutboxItem(new TaskMessage($"m{i}", "other", new EventRaisedEvent("E", null))))).ToList();
+        var stale = store.CommitAsync(new StepCommit(State(3, 2), first.ETag, 2, [Fired(99)], outbox, []) { Tail = first.Tail }, CancellationToken.None);
+
+        Assert.Equal(412, (await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(() => stale)).Status);
+        var loaded = await store.LoadAsync(id, CancellationToken.None);
+        Assert.Equal([1, 2], loaded!.History.OfType<TimerFiredEvent>().Select(e => e.TimerId));
     }
 
     [Fact]

@@ -205,7 +205,7 @@ internal sealed class TaskHubStore
     public async Task<CommitResult> CommitAsync(StepCommit commit, CancellationToken cancellationToken)
     {
         string pk = commit.State.InstanceId;
-        var actions = new List<TableTransactionAction>();
+        var historyRows = new List<TableTransactionAction>();
         var newEvents = commit.NewEvents.Select(HistoryRows.Serialize).ToList();
         var rows = HistoryRows.Lay(commit.Tail, commit.FirstSequence, newEvents, out var tail);
         commit.State.HistoryTail = tail?.Start;
@@ -233,9 +233,10 @@ internal sealed class TaskHubStore
             }
 
             written.Add(entity.RowKey);
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+            historyRows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
         }
 
+        var upserts = new List<TableTransactionAction>();
         foreach (var o in commit.NewOutbox)
         {
             var entity = new TableEntity(pk, o.RowKey)
@@ -243,14 +244,16 @@ internal sealed class TaskHubStore
                 ["Data"] = await OffloadAsync(pk, JsonSerializer.Serialize(o.Item, DurableJson.Options)),
                 ["StepVersion"] = o.StepVersion,
             };
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+            upserts.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
         }
 
+        // History rows go last, next to the state row: a rewrite of the last row must never be written ahead of the
+        // commit point, where a writer that has lost the instance would overwrite the new owner's committed events.
+        upserts.AddRange(historyRows);
+
         // A leftover of a failed commit may have the key a row of this commit has: it is replaced, not deleted.
-        foreach (string rowKey in commit.DeleteRowKeys.Where(k => !written.Contains(k)))
-        {
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rowKey), ETag.All));
-        }
+        var deletes = commit.DeleteRowKeys.Where(k => !written.Contains(k))
+            .Select(rowKey => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rowKey), ETag.All)).ToList();
 
         var stateEntity = new TableEntity(pk, StateRowKey)
         {
@@ -273,31 +276,24 @@ internal sealed class TaskHubStore
         // The step's audit records (Audit/AuditLedger) are part of its commit, never written "later".
         outcomes.AddRange(await Audit.AuditLedger.ActionsForStepAsync(History, commit.State, commit.NewEvents, auditedActivities, cancellationToken));
 
-        // Entity-group transactions hold at most 100 operations and 4 MiB; keep the last batch for the state row.
+        // Entity-group transactions hold at most 100 operations and 4 MiB: what does not fit with the state row is
+        // written first (rows beyond the state's counts are ignored on load), and deletes, safe only with the commit
+        // point, go with the state row when there is room, else after it (a leftover row is ignored or redone on load).
         int batchLimit = 99 - outcomes.Count;
-        int index = 0;
-        while (actions.Count - index > batchLimit)
+        int early = Math.Max(0, upserts.Count - batchLimit);
+        foreach (var chunk in upserts.Take(early).Chunk(batchLimit))
         {
-            var chunk = actions.Skip(index).Take(batchLimit).Where(a => a.ActionType != TableTransactionActionType.Delete).ToList();
-            if (chunk.Count > 0)
-            {
-                await History.SubmitTransactionAsync(chunk, cancellationToken);
-            }
-
-            index += batchLimit;
+            await History.SubmitTransactionAsync(chunk, cancellationToken);
         }
 
-        var last = actions.Skip(index).ToList();
-        // Deletes are safe only with the commit point; those that fell into earlier chunks go with the state row
-        // when there is room, else after it (a leftover row is ignored or redone on load).
-        var lateDeletes = actions.Take(index).Where(a => a.ActionType == TableTransactionActionType.Delete).ToList();
+        var last = upserts.Skip(early).ToList();
         int room = batchLimit - last.Count;
-        last.AddRange(lateDeletes.Take(room));
+        last.AddRange(deletes.Take(room));
         last.AddRange(outcomes);
         last.Add(stateAction);
         var response = await History.SubmitTransactionAsync(last, cancellationToken);
         ETag etag = response.Value[^1].Headers.ETag ?? default;
-        foreach (var chunk in lateDeletes.Skip(room).Chunk(100))
+        foreach (var chunk in deletes.Skip(room).Chunk(100))
         {
             await History.SubmitTransactionAsync(chunk, cancellationToken);
         }
