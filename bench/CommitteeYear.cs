@@ -6,6 +6,7 @@ using Governance.Workflows;
 using Governance.Workflows.Catalog;
 using Governance.Workflows.Common;
 using Governance.Workflows.JointCommittee;
+using Governance.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Governance.Bench;
@@ -165,9 +166,11 @@ public sealed class CommitteeYearScenario(string connectionString, bool quick, L
         return RequestCounter.Diff(h.Calls.Snapshot(), before).Where(kv => !kv.Key.StartsWith("client-wait", StringComparison.Ordinal)).Sum(kv => kv.Value) / (double)seconds;
     }
 
-    /// <summary>Waits for the worker and moves the fake clock to an instance's next timer when it is idle (as the tests' driver).</summary>
+    /// <summary>Waits for the worker and moves the fake clock to an instance's next timer when it is idle (the tests' <see cref="IdleClockDriver"/>).</summary>
     private sealed class Driver(BenchHost h, FakeTimeProvider clock)
     {
+        private readonly IdleClockDriver idle = new(h.Client, h.Hub, clock);
+
         public DateOnly Today => ChinaTime.ToChinaDate(clock.GetUtcNow());
 
         public async Task SubmitAsync(string id, string eventName, object payload)
@@ -180,27 +183,7 @@ public sealed class CommitteeYearScenario(string connectionString, bool quick, L
             }
         }
 
-        public async Task<OrchestrationMetadata> UntilAsync(string id, Func<OrchestrationMetadata, bool> condition)
-        {
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-            while (DateTime.UtcNow < deadline)
-            {
-                var m = await h.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
-                if (m is not null && condition(m))
-                {
-                    return m;
-                }
-
-                if (m is { IsRunning: true, NextTimerDueAt: { } due } && due > clock.GetUtcNow() && h.Hub.IsIdle(id)
-                    && await h.Client.GetInstanceAsync(id) is { } again && again.HistoryEventCount == m.HistoryEventCount && again.LastUpdatedAt == m.LastUpdatedAt && h.Hub.IsIdle(id))
-                {
-                    clock.SetUtcNow(due);
-                }
-
-                await Task.Delay(20);
-            }
-
-            throw new TimeoutException($"{id} did not reach the expected state; clock {clock.GetUtcNow():O}.");
-        }
+        public Task<OrchestrationMetadata> UntilAsync(string id, Func<OrchestrationMetadata, bool> condition)
+            => idle.UntilAsync(id, condition, TimeSpan.FromMinutes(2));
     }
 }

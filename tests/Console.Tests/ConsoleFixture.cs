@@ -1,14 +1,6 @@
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
-using Governance.Functions.Hosting;
+using Governance.ServiceTestSupport;
 using Governance.TestSupport;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
@@ -21,13 +13,13 @@ namespace Governance.Console.Tests;
 /// </summary>
 public sealed class ConsoleFixture : IAsyncLifetime
 {
-    public const string StaffSecret = "console-staff-secret-0123";
-    public const string AuditorSecret = "console-auditor-secret-0123";
+    public const string StaffSecret = ServiceHost.StaffSecret;
+    public const string AuditorSecret = ServiceHost.AuditorSecret;
 
     private Azurite? azurite;
-    private WebApplication? app;
+    private ServiceHost? service;
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => service!.BaseAddress;
     public string ConnectionString => azurite!.ConnectionString;
     public string HubName { get; } = "con" + Guid.NewGuid().ToString("N")[..10];
     public ChromeDriver Browser { get; private set; } = null!;
@@ -36,32 +28,12 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         azurite = await Azurite.StartAsync();
-        app = GovernanceApp.Build([], new GovernanceAppOptions
-        {
-            UseLocalSettings = false,
-            Configure = b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["urls"] = "http://127.0.0.1:0",
-                ["AzureWebJobsStorage"] = azurite.ConnectionString,
-                ["extensions:durableTask:hubName"] = HubName,
-                ["extensions:durableTask:storageProvider:partitionCount"] = "2",
-                ["extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:00.100",
-                ["Auth:Keys:0:Name"] = "staff-key",
-                ["Auth:Keys:0:Role"] = "staff",
-                ["Auth:Keys:0:Secret"] = StaffSecret,
-                ["Auth:Keys:1:Name"] = "auditor-key",
-                ["Auth:Keys:1:Role"] = "auditor",
-                ["Auth:Keys:1:SecretSha256"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(AuditorSecret))),
-                ["Logging:LogLevel:Default"] = "Warning",
-                // A fixed simulated start: the instance page must show a provisional due date (one counted in a year
-                // without its holiday notice), which with the real clock would depend on the day the tests run.
-                ["governance:clockStart"] = "2026-12-01T10:00:00+08:00",
-            }),
-        });
-        await app.StartAsync();
-        BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        Staff = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        Staff.DefaultRequestHeaders.Add("x-functions-key", StaffSecret);
+        var settings = ServiceHost.Settings(azurite.ConnectionString, HubName);
+        // A fixed simulated start: the instance page must show a provisional due date (one counted in a year without
+        // its holiday notice), which with the real clock would depend on the day the tests run.
+        settings["governance:clockStart"] = "2026-12-01T10:00:00+08:00";
+        service = await ServiceHost.StartWithWorkflowsAsync(settings);
+        Staff = service.Client("staff");
         Browser = StartBrowser();
     }
 
@@ -133,26 +105,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         return response;
     }
 
-    public async Task WaitForStepAsync(string id, string step)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            using var r = await Staff.GetAsync($"/api/workflows/{id}");
-            var body = r.IsSuccessStatusCode ? JsonNode.Parse(await r.Content.ReadAsStringAsync()) : null;
-            if (body?["waitingFor"]?.AsArray().Any(w => (string?)w!["eventName"] == step) == true)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{id} never waited for {step}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public Task WaitForStepAsync(string id, string step) => Http.WaitForStepAsync(Staff, id, step);
 
     /// <summary>Saves a screenshot of the page; into CONSOLE_SCREENSHOT_DIR when set (the README's images come from there), else beside the test binaries.</summary>
     public string Screenshot(string name)
@@ -168,11 +121,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
     {
         Browser?.Quit();
         Browser?.Dispose();
-        Staff?.Dispose();
-        if (app is not null)
+        if (service is not null)
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await service.DisposeAsync(); // its clients too
         }
 
         if (azurite is not null)

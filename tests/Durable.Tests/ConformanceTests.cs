@@ -332,23 +332,6 @@ public sealed class ConformanceTests(AzuriteFixture azurite)
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
     }
 
-    internal static async Task<IReadOnlyList<HistoryEvent>> WaitForHistoryAsync(TestHost host, string id, Func<IReadOnlyList<HistoryEvent>, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var history = await host.Client.GetInstanceHistoryAsync(id);
-            if (condition(history))
-            {
-                return history;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"History of {id} never matched; it has: {string.Join(", ", history.Select(e => e.EventType))}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    internal static Task<IReadOnlyList<HistoryEvent>> WaitForHistoryAsync(TestHost host, string id, Func<IReadOnlyList<HistoryEvent>, bool> condition)
+        => Eventually.UntilAsync(() => host.Client.GetInstanceHistoryAsync(id), condition, $"the history of {id} to match", pollMilliseconds: 20);
 }

@@ -93,17 +93,6 @@ public sealed class ReviewFindingsTests(AzuriteFixture azurite)
     }
 
     /// <summary>Polls (bounded) until a condition on storage or the host holds.</summary>
-    private static async Task Eventually<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!done(await probe()))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("Timed out waiting for " + what);
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private static Task Eventually<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
+        => TestSupport.Eventually.UntilAsync(probe, done, what, seconds: 30, pollMilliseconds: 20);
 }

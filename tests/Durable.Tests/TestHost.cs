@@ -65,24 +65,8 @@ public sealed class TestHost : IAsyncDisposable
 
     /// <summary>Waits (bounded) until <paramref name="condition"/> holds for the instance's metadata.</summary>
     public async Task<OrchestrationMetadata> WaitUntilAsync(string instanceId, Func<OrchestrationMetadata, bool> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var metadata = await Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
-            if (metadata is not null && condition(metadata))
-            {
-                return metadata;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Instance {instanceId} did not reach the expected state; last: {metadata?.RuntimeStatus} waiting for [{string.Join(",", metadata?.WaitingForEvents ?? [])}].");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+        => (await Eventually.UntilAsync(() => Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true), m => m is not null && condition(m),
+            $"instance {instanceId} to reach the expected state", (int)Math.Ceiling((timeout ?? TimeSpan.FromSeconds(60)).TotalSeconds), pollMilliseconds: 20))!;
 
     public async ValueTask DisposeAsync()
     {

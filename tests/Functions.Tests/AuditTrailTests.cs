@@ -336,7 +336,7 @@ public sealed class AuditTrailTests(ServiceFixture fixture)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 1, 30, 0, TimeSpan.Zero));
         var reads = new TrailQueries();
-        await using var host = await ServiceHost.StartAsync(fixture.ConnectionString, "aud" + Guid.NewGuid().ToString("N")[..10], s =>
+        await using var host = await TestService.StartAsync(fixture.ConnectionString, "aud" + Guid.NewGuid().ToString("N")[..10], s =>
         {
             s.AddSingleton<TimeProvider>(clock);
             s.PostConfigure<DurableTaskOptions>(o => o.ConfigureStorageClientOptions = c => c.AddPolicy(reads, HttpPipelinePosition.PerCall));

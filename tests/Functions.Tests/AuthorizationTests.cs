@@ -73,7 +73,7 @@ public sealed class AuthorizationTests(ServiceFixture fixture)
     [Fact]
     public async Task Forbidden_problem_names_the_key_and_role_but_never_a_secret()
     {
-        using var response = await fixture.Auditor.PostAsync($"/api/workflows/{TestCatalog.Workflow}", Http.Json(Http.Input()));
+        using var response = await fixture.Auditor.PostAsync($"/api/workflows/{TestCatalog.Workflow}", Http.Json(TestService.Input()));
         var problem = await response.ProblemAsync(403);
         Assert.Contains("auditor-key", (string)problem["detail"]!);
         string text = problem.ToJsonString();

@@ -17,7 +17,7 @@ public sealed class ConfigurationTests
         // Validation runs when the host is built (Kestrel resolves the clock) or at the latest when it starts.
         var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
-            await using var app = ServiceHost.Build(settings);
+            await using var app = TestService.Build(settings);
             await app.StartAsync();
         });
         var failures = Flatten(ex).OfType<OptionsValidationException>().SelectMany(o => o.Failures).ToList();

@@ -108,10 +108,10 @@ public sealed class DemoModeTests(ServiceFixture fixture)
 
         // A real instance in the configured hub, waiting for a step.
         string realId;
-        await using (var service = await ServiceHost.StartAsync(fixture.ConnectionString, hub))
+        await using (var service = await TestService.StartAsync(fixture.ConnectionString, hub))
         {
             realId = $"real-{Guid.NewGuid():N}";
-            using var started = await service.Client("staff").PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={realId}", Http.Json(Http.Input()));
+            using var started = await service.Client("staff").PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={realId}", Http.Json(TestService.Input()));
             Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
             await Http.WaitForStepAsync(service.Client("staff"), realId, "submit");
         }
@@ -142,7 +142,7 @@ public sealed class DemoModeTests(ServiceFixture fixture)
         }
 
         // The real hub holds only the real instance, untouched.
-        await using var after = await ServiceHost.StartAsync(fixture.ConnectionString, hub);
+        await using var after = await TestService.StartAsync(fixture.ConnectionString, hub);
         using var list = await after.Client("admin").GetAsync("/runtime/webhooks/durabletask/instances");
         var ids = (await list.ReadJsonAsync()).AsArray().Select(n => (string?)n!["instanceId"]).ToList();
         Assert.Equal([realId], ids);

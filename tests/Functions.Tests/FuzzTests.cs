@@ -10,7 +10,8 @@ namespace Governance.Functions.Tests;
 /// Generated bad requests (fixed seed) over every endpoint: none may answer 5xx and none may change anything.
 /// Every request is bad by construction (wrong key or role, invalid id, malformed or invalid body, invalid query).
 /// </summary>
-public sealed class FuzzTests
+[Collection(ServiceCollection.Name)]
+public sealed class FuzzTests(ServiceFixture fixture)
 {
     private const int Seed = 20261201;
     private const int Requests = 1200;
@@ -19,8 +20,8 @@ public sealed class FuzzTests
     [Fact]
     public async Task Bad_requests_over_every_endpoint_never_get_5xx_and_change_nothing()
     {
-        await using var azurite = await Azurite.StartAsync();
-        await using var host = await ServiceHost.StartAsync(azurite.ConnectionString, "fuzz" + Guid.NewGuid().ToString("N")[..10]);
+        // Its own service and task hub (the snapshot counts only this test's instances) in the collection's Azurite.
+        await using var host = await TestService.StartAsync(fixture.ConnectionString, "fuzz" + Guid.NewGuid().ToString("N")[..10]);
         var staff = host.Client("staff");
         string running = await StartAsync(staff, "fuzz-running");
         string finished = await StartAsync(staff, "fuzz-finished");
@@ -65,7 +66,7 @@ public sealed class FuzzTests
     private static async Task<string> StartAsync(HttpClient staff, string prefix)
     {
         string id = $"{prefix}-{Guid.NewGuid():N}";
-        using var r = await staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}", Http.Json(Http.Input(community: "模糊测试社区")));
+        using var r = await staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}", Http.Json(TestService.Input(community: "模糊测试社区")));
         Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
         await Http.WaitForStepAsync(staff, id, "submit");
         return id;

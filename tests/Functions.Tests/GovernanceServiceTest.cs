@@ -12,7 +12,7 @@ public abstract class GovernanceServiceTest(ServiceFixture fixture) : IAsyncLife
 
     public async Task InitializeAsync()
     {
-        host = await ServiceHost.StartGovernanceAsync(fixture.ConnectionString, "gov" + Guid.NewGuid().ToString("N")[..10]);
+        host = await TestService.StartGovernanceAsync(fixture.ConnectionString, "gov" + Guid.NewGuid().ToString("N")[..10]);
         Staff = host.Client("staff");
     }
 

@@ -12,7 +12,7 @@ public sealed class ManagementApiTests(ServiceFixture fixture)
     private async Task<string> StartAsync(string? community = null)
     {
         string id = $"df-{Guid.NewGuid():N}";
-        using var r = await fixture.Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}", Http.Json(Http.Input(community: community ?? "浏河社区")));
+        using var r = await fixture.Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}", Http.Json(TestService.Input(community: community ?? "浏河社区")));
         Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
         await Http.WaitForStepAsync(fixture.Staff, id, "submit");
         return id;
@@ -78,7 +78,7 @@ public sealed class ManagementApiTests(ServiceFixture fixture)
         string prefix = $"dflist-{Guid.NewGuid():N}"[..20];
         for (int i = 0; i < 3; i++)
         {
-            using var r = await fixture.Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={prefix}-{i}", Http.Json(Http.Input()));
+            using var r = await fixture.Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={prefix}-{i}", Http.Json(TestService.Input()));
             Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
         }
 

@@ -15,7 +15,7 @@ public sealed class ReadHardeningTests(ServiceFixture fixture)
     private async Task<string> StartAsync(string community)
     {
         string id = $"r-{Guid.NewGuid():N}";
-        using var r = await fixture.Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}", Http.Json(Http.Input(community: community)));
+        using var r = await fixture.Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}", Http.Json(TestService.Input(community: community)));
         Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
         await Http.WaitForStepAsync(fixture.Staff, id, "submit");
         return id;

@@ -12,10 +12,10 @@ public sealed class RestartTests(ServiceFixture fixture)
         string hub = "rst" + Guid.NewGuid().ToString("N")[..10];
         string id = $"restart-{Guid.NewGuid():N}";
 
-        await using (var first = await ServiceHost.StartAsync(fixture.ConnectionString, hub))
+        await using (var first = await TestService.StartAsync(fixture.ConnectionString, hub))
         {
             var staff = first.Client("staff");
-            using var start = await staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}", Http.Json(Http.Input(title: "旧小区改造")));
+            using var start = await staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}", Http.Json(TestService.Input(title: "旧小区改造")));
             Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
             await Http.WaitForStepAsync(staff, id, "submit");
             using var submit = await staff.PostAsync($"/api/workflows/{id}/events/submit", Http.Json(new { by = "周", households = 56 }));
@@ -23,7 +23,7 @@ public sealed class RestartTests(ServiceFixture fixture)
             await Http.WaitForStepAsync(staff, id, "approve");
         }
 
-        await using var second = await ServiceHost.StartAsync(fixture.ConnectionString, hub);
+        await using var second = await TestService.StartAsync(fixture.ConnectionString, hub);
         var staff2 = second.Client("staff");
         var status = await Http.WaitForStepAsync(staff2, id, "approve");
         Assert.Equal("Running", (string?)status["runtimeStatus"]);

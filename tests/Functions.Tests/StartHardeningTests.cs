@@ -63,7 +63,7 @@ public sealed class StartHardeningTests(ServiceFixture fixture)
     {
         string id = NewId();
         string community = new('社', 600); // the case: a tag over the table key limit
-        using var response = await fixture.Staff.PostAsync($"{Start}?instanceId={id}", Http.Json(Http.Input(community: community)));
+        using var response = await fixture.Staff.PostAsync($"{Start}?instanceId={id}", Http.Json(TestService.Input(community: community)));
 
         var problem = await response.ProblemAsync(400);
         Assert.Equal("community", (string?)problem["field"]);
@@ -73,7 +73,7 @@ public sealed class StartHardeningTests(ServiceFixture fixture)
 
         // At the limit it is accepted.
         string longest = new('社', InstanceTagsLimit);
-        using var ok = await fixture.Staff.PostAsync($"{Start}?instanceId={NewId()}", Http.Json(Http.Input(community: longest)));
+        using var ok = await fixture.Staff.PostAsync($"{Start}?instanceId={NewId()}", Http.Json(TestService.Input(community: longest)));
         Assert.Equal(HttpStatusCode.Accepted, ok.StatusCode);
     }
 
@@ -111,7 +111,7 @@ public sealed class StartHardeningTests(ServiceFixture fixture)
     public async Task Duplicate_keys_in_a_step_body_are_refused_on_both_routes()
     {
         string id = NewId();
-        using (var started = await fixture.Staff.PostAsync($"{Start}?instanceId={id}", Http.Json(Http.Input())))
+        using (var started = await fixture.Staff.PostAsync($"{Start}?instanceId={id}", Http.Json(TestService.Input())))
         {
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         }
@@ -147,12 +147,12 @@ public sealed class StartHardeningTests(ServiceFixture fixture)
     [InlineData("")]
     public async Task Instance_ids_that_cannot_round_trip_through_urls_are_refused(string id)
     {
-        using var byQuery = await fixture.Staff.PostAsync($"{Start}?instanceId={Uri.EscapeDataString(id)}", Http.Json(Http.Input(community: "编号社区")));
+        using var byQuery = await fixture.Staff.PostAsync($"{Start}?instanceId={Uri.EscapeDataString(id)}", Http.Json(TestService.Input(community: "编号社区")));
         Assert.Equal("instanceId", (string?)(await byQuery.ProblemAsync(400))["field"]);
         if (id.Length > 0 && !char.IsWhiteSpace(id[0]))
         {
             // (HTTP itself trims a header value's surrounding spaces.)
-            using var request = new HttpRequestMessage(HttpMethod.Post, Start) { Content = Http.Json(Http.Input(community: "编号社区")) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, Start) { Content = Http.Json(TestService.Input(community: "编号社区")) };
             request.Headers.TryAddWithoutValidation("x-instance-id", id);
             using var byHeader = await fixture.Staff.SendAsync(request);
             Assert.Equal("instanceId", (string?)(await byHeader.ProblemAsync(400))["field"]);
@@ -166,7 +166,7 @@ public sealed class StartHardeningTests(ServiceFixture fixture)
     public async Task Instance_ids_over_the_maximum_length_are_refused()
     {
         string tooLong = new('i', MaxInstanceIdLength + 1);
-        using var response = await fixture.Staff.PostAsync($"{Start}?instanceId={tooLong}", Http.Json(Http.Input()));
+        using var response = await fixture.Staff.PostAsync($"{Start}?instanceId={tooLong}", Http.Json(TestService.Input()));
         Assert.Equal("instanceId", (string?)(await response.ProblemAsync(400))["field"]);
         using var status = await fixture.Staff.GetAsync($"/api/workflows/{tooLong}");
         Assert.Equal("id", (string?)(await status.ProblemAsync(400))["field"]);

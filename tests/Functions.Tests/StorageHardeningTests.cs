@@ -26,12 +26,12 @@ public sealed class StorageHardeningTests
     public async Task With_storage_down_requests_get_503_with_retry_after_and_shutdown_stays_bounded()
     {
         var azurite = await Azurite.StartAsync();
-        var host = await ServiceHost.StartAsync(azurite.ConnectionString, NewHub());
+        var host = await TestService.StartAsync(azurite.ConnectionString, NewHub());
         try
         {
             var staff = host.Client("staff");
             string id = $"down-{Guid.NewGuid():N}";
-            using (var started = await staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}", Http.Json(Http.Input())))
+            using (var started = await staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}", Http.Json(TestService.Input())))
             {
                 Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
             }
@@ -42,7 +42,7 @@ public sealed class StorageHardeningTests
             foreach (var request in new Func<Task<HttpResponseMessage>>[]
             {
                 () => staff.GetAsync($"/api/workflows/{id}"),
-                () => staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}", Http.Json(Http.Input())),
+                () => staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}", Http.Json(TestService.Input())),
                 () => staff.GetAsync("/api/workflows?status=Running"),
                 () => staff.GetAsync("/runtime/webhooks/durabletask/instances?runtimeStatus=Running"),
             })
@@ -71,17 +71,17 @@ public sealed class StorageHardeningTests
     {
         await using var azurite = await Azurite.StartAsync();
         var counter = new InstanceReads();
-        await using var host = await ServiceHost.StartAsync(azurite.ConnectionString, NewHub(),
+        await using var host = await TestService.StartAsync(azurite.ConnectionString, NewHub(),
             s => s.PostConfigure<DurableTaskOptions>(o => o.ConfigureStorageClientOptions = c => c.AddPolicy(counter, HttpPipelinePosition.PerCall)));
         var staff = host.Client("staff");
         const int hits = 25;
         for (int i = 0; i < hits; i++)
         {
-            using var r = await staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}", Http.Json(Http.Input(community: "一查社区")));
+            using var r = await staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}", Http.Json(TestService.Input(community: "一查社区")));
             Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
         }
 
-        using (var other = await staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}", Http.Json(Http.Input(community: "别的社区"))))
+        using (var other = await staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}", Http.Json(TestService.Input(community: "别的社区"))))
         {
             Assert.Equal(HttpStatusCode.Accepted, other.StatusCode);
         }

@@ -50,7 +50,7 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
     public async Task Start_returns_202_with_location_and_check_status_payload_then_status_shows_awaited_step()
     {
         string id = NewId();
-        using var response = await Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}", Http.Json(Http.Input()));
+        using var response = await Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}", Http.Json(TestService.Input()));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var payload = await response.ReadJsonAsync();
         Assert.Equal(id, (string?)payload["id"]);
@@ -78,7 +78,7 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
     [Fact]
     public async Task Start_without_instance_id_generates_one()
     {
-        using var response = await Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}", Http.Json(Http.Input()));
+        using var response = await Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}", Http.Json(TestService.Input()));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         string id = (string)(await response.ReadJsonAsync())["id"]!;
         Assert.False(string.IsNullOrWhiteSpace(id));
@@ -89,17 +89,17 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
     public async Task Start_is_idempotent_for_same_id_and_input_and_conflicts_for_different_input()
     {
         string id = NewId("idem");
-        using var first = await Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}", Http.Json(Http.Input()));
+        using var first = await Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}", Http.Json(TestService.Input()));
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         var firstPayload = await first.ReadJsonAsync();
 
-        using var again = new HttpRequestMessage(HttpMethod.Post, $"/api/workflows/{TestCatalog.Workflow}") { Content = Http.Json(Http.Input()) };
+        using var again = new HttpRequestMessage(HttpMethod.Post, $"/api/workflows/{TestCatalog.Workflow}") { Content = Http.Json(TestService.Input()) };
         again.Headers.Add("x-instance-id", id);
         using var second = await Staff.SendAsync(again);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.True(JsonNode.DeepEquals(firstPayload, await second.ReadJsonAsync()));
 
-        using var different = await Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}", Http.Json(Http.Input(amount: 99)));
+        using var different = await Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId={id}", Http.Json(TestService.Input(amount: 99)));
         var problem = await different.ProblemAsync(409);
         Assert.Equal("idempotency", (string?)problem["rule"]);
 
@@ -138,10 +138,10 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
     [Fact]
     public async Task Start_rejects_unknown_workflow_with_404_and_bad_instance_id_with_400()
     {
-        using var unknown = await Staff.PostAsync("/api/workflows/no-such-process", Http.Json(Http.Input()));
+        using var unknown = await Staff.PostAsync("/api/workflows/no-such-process", Http.Json(TestService.Input()));
         Assert.Equal("name", (string?)(await unknown.ProblemAsync(404))["field"]);
 
-        using var badId = await Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId=a%23b", Http.Json(Http.Input()));
+        using var badId = await Staff.PostAsync($"/api/workflows/{TestCatalog.Workflow}?instanceId=a%23b", Http.Json(TestService.Input()));
         Assert.Equal("instanceId", (string?)(await badId.ProblemAsync(400))["field"]);
     }
 
@@ -169,7 +169,7 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
     [Fact]
     public async Task Events_are_validated_checked_against_awaited_steps_and_recorded_with_the_caller()
     {
-        string id = await StartAsync(Http.Input(title: "加装电梯"));
+        string id = await StartAsync(TestService.Input(title: "加装电梯"));
         await Http.WaitForStepAsync(Staff, id, "submit");
 
         // Not awaited now: 409 listing what it waits for; nothing recorded.
@@ -229,7 +229,7 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
     [Fact]
     public async Task History_csv_is_utf8_with_bom_and_keeps_chinese()
     {
-        string id = await StartAsync(Http.Input(title: "社区食堂", community: "和平社区"));
+        string id = await StartAsync(TestService.Input(title: "社区食堂", community: "和平社区"));
         await Http.WaitForStepAsync(Staff, id, "submit");
         using var submit = await Staff.PostAsync($"/api/workflows/{id}/events/submit", Http.Json(new { by = "李书记", households = 40, note = "含\"引号\", 逗号" }));
         Assert.Equal(HttpStatusCode.OK, submit.StatusCode);
@@ -259,10 +259,10 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
         var ids = new List<string>();
         for (int i = 0; i < 3; i++)
         {
-            ids.Add(await StartAsync(Http.Input(community: community)));
+            ids.Add(await StartAsync(TestService.Input(community: community)));
         }
 
-        string other = await StartAsync(Http.Input(community: "别的社区"));
+        string other = await StartAsync(TestService.Input(community: "别的社区"));
         foreach (string id in ids)
         {
             await Http.WaitForStepAsync(Staff, id, "submit");
@@ -310,9 +310,9 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
     public async Task Inbox_lists_open_steps_with_due_dates_and_filters_by_community_role_and_overdue()
     {
         string community = "社区" + Guid.NewGuid().ToString("N")[..6];
-        string onTime = await StartAsync(Http.Input(community: community, dueInDays: 5));
-        string late = await StartAsync(Http.Input(community: community, dueInDays: -2));
-        string advanced = await StartAsync(Http.Input(community: community));
+        string onTime = await StartAsync(TestService.Input(community: community, dueInDays: 5));
+        string late = await StartAsync(TestService.Input(community: community, dueInDays: -2));
+        string advanced = await StartAsync(TestService.Input(community: community));
         await Http.WaitForStepAsync(Staff, onTime, "submit");
         await Http.WaitForStepAsync(Staff, late, "submit");
         await Http.WaitForStepAsync(Staff, advanced, "submit");
@@ -427,8 +427,8 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
     {
         string community = "社区" + Guid.NewGuid().ToString("N")[..6];
         // Ids that put the on-time instance first in storage order: with top=1 the overdue one is on the second page.
-        string onTime = await StartAsync(Http.Input(community: community, dueInDays: 5), NewId("a"));
-        string late = await StartAsync(Http.Input(community: community, dueInDays: -2), NewId("b")); // overdue, escalated to level 1
+        string onTime = await StartAsync(TestService.Input(community: community, dueInDays: 5), NewId("a"));
+        string late = await StartAsync(TestService.Input(community: community, dueInDays: -2), NewId("b")); // overdue, escalated to level 1
         await Http.WaitForStepAsync(Staff, onTime, "submit");
         await Http.WaitForStepAsync(Staff, late, "submit");
         string c = Uri.EscapeDataString(community);

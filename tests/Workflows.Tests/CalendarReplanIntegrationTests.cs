@@ -115,21 +115,6 @@ public sealed class CalendarReplanIntegrationTests(AzuriteFixture azurite) : ICl
         => UntilAsync(() => outbox.QueryAsync(id, null, null), condition, id + " notifications");
 
     // Polls only to let the worker catch up; nothing here depends on how long that takes.
-    private static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        T last = await probe();
-        while (!condition(last))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{what}: condition not reached; last value {last}");
-            }
-
-            await Task.Delay(20);
-            last = await probe();
-        }
-
-        return last!;
-    }
+    private static Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, string what)
+        => Eventually.UntilAsync(probe, condition, what, pollMilliseconds: 20);
 }

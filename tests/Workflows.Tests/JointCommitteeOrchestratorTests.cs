@@ -158,6 +158,28 @@ public class JointCommitteeOrchestratorTests
     }
 
     [Fact]
+    public async Task Resources_step_re_plans_when_the_holiday_notice_its_due_date_counts_in_is_loaded()
+    {
+        // 2027 has no holiday notice in the calendar: the resources step (due at the end of Q1) is provisional, so like
+        // every human step it waits for the calendar change and re-plans; its later reminders get their own ids.
+        var h = new OrchestrationHarness(ChinaTime.StartOfDay(new DateOnly(2027, 1, 1)).UtcDateTime, "liuhe-2027")
+        {
+            Calendar = WorkingDayCalendar.China,
+            OtherActivities = (name, _) => name == nameof(LoadJointCommitteeRulesActivity) ? JointCommitteeRules.From(new WorkflowSettings()) : null,
+        };
+        h.RaiseAt(ChinaTime.At(new DateOnly(2027, 1, 4), new TimeOnly(10, 0)).UtcDateTime,
+            CalendarChanged.EventNameFor(HumanStep.StepToken(nameof(UnitResourcesUpdated), 1)), new CalendarChanged([2027]));
+
+        // Nobody acts in 2027: the year ends up waiting for its assessment.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.RunAsync(new JointCommitteeOrchestrator(),
+            new JointCommitteeInput("浏河镇", "浏河社区", 2027, Units) with { LastYear = 2027 }));
+
+        Assert.Single(h.Notifications, n => n.EventName == nameof(UnitResourcesUpdated) && n.Kind == NotificationKinds.DueDateReplanned);
+        Assert.Contains(h.Notifications, n => n.NoticeId == "2027.UnitResourcesUpdated.3.r1.Reminder.-3");
+        Assert.DoesNotContain(h.Notifications, n => n.NoticeId == "2027.UnitResourcesUpdated.3.Reminder.-3");
+    }
+
+    [Fact]
     public async Task The_next_years_notices_never_reuse_this_years_ids()
     {
         // The outbox keeps one row per instance and notice id; occurrences count from 1 again in every execution.

@@ -58,12 +58,8 @@ public sealed class LiuheDemoTests(AzuriteFixture azurite) : IClassFixture<Azuri
         public async Task WaitForStepAsync(string instanceId, string eventName, CancellationToken cancellationToken)
         {
             // A sub-instance (a problem) exists only once its parent has started it.
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (await host.Client.GetInstanceAsync(instanceId, cancellation: cancellationToken) is null)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"{instanceId} was never started.");
-                await Task.Delay(20, cancellationToken);
-            }
+            await Eventually.UntilAsync(() => host.Client.GetInstanceAsync(instanceId, cancellation: cancellationToken), m => m is not null,
+                $"{instanceId} to be started", pollMilliseconds: 20, cancellationToken: cancellationToken);
 
             await host.Driver.WaitForStepAsync(instanceId, eventName);
         }

@@ -29,34 +29,31 @@ public sealed class TwoWayEvaluationOrchestrator : TaskOrchestrator<TwoWayEvalua
         DateOnly opens = rules.TwoWayEvaluationOn(input.Year);
         await AnnualSchedule.WaitForDayAsync(tracker, opens, $"{input.Year}年度政社互动双向评估", $"Two-way evaluation {input.Year}");
 
-        TwoWayEvaluationRecord record;
-        while (true)
-        {
-            var organisations = HumanStep.WaitAsync<OrganisationsRated, IReadOnlyList<EvaluationScore>>(tracker,
-                new HumanStepSpec(nameof(OrganisationsRated), "政府考评小组评估自治组织履行协助管理协议情况", "Government team rates the self-governance organisations",
-                    GovernmentTeam, DueInWorkingDays: rules.StepWorkingDays),
-                r => EvaluationRules.CheckScores(input.Organisations, r.Scores, "evaluation.organisations", "Organisation", "自治组织"));
-            var departments = HumanStep.WaitAsync<DepartmentsRated, IReadOnlyList<EvaluationScore>>(tracker,
-                new HumanStepSpec(nameof(DepartmentsRated), "社区评估小组评估政府部门", "Community team rates the government departments",
-                    Roles.Community, DueInWorkingDays: rules.StepWorkingDays),
-                r => EvaluationRules.CheckScores(input.Departments, r.Scores, "evaluation.departments", "Department", "政府部门"));
-            var survey = HumanStep.WaitAsync<ResidentSurveyCompleted, SatisfactionSurvey>(tracker,
-                new HumanStepSpec(nameof(ResidentSurveyCompleted), "群众满意度测评", "Resident satisfaction survey", Roles.Community, DueInWorkingDays: rules.StepWorkingDays),
-                s => new SatisfactionSurvey(s.HouseholdsInvited, s.Respondents, s.Satisfied),
-                s => ($"Survey recorded: participation {s.ParticipationRate:P2}, satisfaction {s.SatisfactionRate:P2}.", $"测评已受理：参与率{s.ParticipationRate:P2}，满意率{s.SatisfactionRate:P2}。"));
-            await Task.WhenAll(organisations, departments, survey);
-            var s = await survey;
-            var publicity = await Publicity.RunAsync(tracker, new PublicitySpec($"{input.Year}年度双向评估结果", $"the {input.Year} two-way evaluation results",
-                rules.PublicityWorkingDays, GovernmentTeam, rules.ObjectionRulingWorkingDays,
-                $"自治组织:{Scores(await organisations)};政府部门:{Scores(await departments)};群众满意率{s.SatisfactionRate:P2},参与率{s.ParticipationRate:P2}",
-                $"Organisations: {Scores(await organisations)}; departments: {Scores(await departments)}; satisfaction {s.SatisfactionRate:P2}, participation {s.ParticipationRate:P2}"));
-            if (!publicity.Upheld)
+        var rated = await RedoOnObjection.RunAsync(tracker,
+            async () =>
             {
-                record = new TwoWayEvaluationRecord(input.Year, await organisations, await departments, s.HouseholdsInvited, s.Respondents,
-                    s.ParticipationRate, s.SatisfactionRate, publicity.PostedOn);
-                break;
-            }
-        }
+                var organisations = HumanStep.WaitAsync<OrganisationsRated, IReadOnlyList<EvaluationScore>>(tracker,
+                    new HumanStepSpec(nameof(OrganisationsRated), "政府考评小组评估自治组织履行协助管理协议情况", "Government team rates the self-governance organisations",
+                        GovernmentTeam, DueInWorkingDays: rules.StepWorkingDays),
+                    r => EvaluationRules.CheckScores(input.Organisations, r.Scores, "evaluation.organisations", "Organisation", "自治组织"));
+                var departments = HumanStep.WaitAsync<DepartmentsRated, IReadOnlyList<EvaluationScore>>(tracker,
+                    new HumanStepSpec(nameof(DepartmentsRated), "社区评估小组评估政府部门", "Community team rates the government departments",
+                        Roles.Community, DueInWorkingDays: rules.StepWorkingDays),
+                    r => EvaluationRules.CheckScores(input.Departments, r.Scores, "evaluation.departments", "Department", "政府部门"));
+                var survey = HumanStep.WaitAsync<ResidentSurveyCompleted, SatisfactionSurvey>(tracker,
+                    new HumanStepSpec(nameof(ResidentSurveyCompleted), "群众满意度测评", "Resident satisfaction survey", Roles.Community, DueInWorkingDays: rules.StepWorkingDays),
+                    s => new SatisfactionSurvey(s.HouseholdsInvited, s.Respondents, s.Satisfied),
+                    s => ($"Survey recorded: participation {s.ParticipationRate:P2}, satisfaction {s.SatisfactionRate:P2}.", $"测评已受理：参与率{s.ParticipationRate:P2}，满意率{s.SatisfactionRate:P2}。"));
+                await Task.WhenAll(organisations, departments, survey);
+                return (Organisations: await organisations, Departments: await departments, Survey: await survey);
+            },
+            r => new PublicitySpec($"{input.Year}年度双向评估结果", $"the {input.Year} two-way evaluation results",
+                rules.PublicityWorkingDays, GovernmentTeam, rules.ObjectionRulingWorkingDays,
+                $"自治组织:{Scores(r.Organisations)};政府部门:{Scores(r.Departments)};群众满意率{r.Survey.SatisfactionRate:P2},参与率{r.Survey.ParticipationRate:P2}",
+                $"Organisations: {Scores(r.Organisations)}; departments: {Scores(r.Departments)}; satisfaction {r.Survey.SatisfactionRate:P2}, participation {r.Survey.ParticipationRate:P2}"));
+        var (organisations, departments, s) = rated.Result;
+        var record = new TwoWayEvaluationRecord(input.Year, organisations, departments, s.HouseholdsInvited, s.Respondents,
+            s.ParticipationRate, s.SatisfactionRate, rated.Publicity.PostedOn);
 
         tracker.Step($"{input.Year}年度双向评估结果已记录,纳入考核", $"{input.Year} results recorded for appraisal");
         if (input.LastYear is not { } last || input.Year < last)

@@ -91,19 +91,47 @@ public static class HumanStep
     public static async Task<TResult> WaitAsync<T, TResult>(ProcessTracker tracker, HumanStepSpec spec, Func<T, TResult> accept,
         Func<TResult, (string En, string Zh)>? describe = null, CancellationToken cancellation = default)
     {
+        TResult taken = default!;
+        await OpenAsync(tracker, spec, accept, describe, result =>
+        {
+            taken = result;
+            return true;
+        }, sendNotice: null, isCurrentStep: true, cancellation);
+        return taken;
+    }
+
+    /// <summary>
+    /// One open step that takes several submissions (e.g. one from each member unit) with the same plan, notices and
+    /// re-plans as <see cref="WaitAsync{T, TResult}(ProcessTracker, HumanStepSpec, Func{T, TResult}, Func{TResult, (string En, string Zh)}?, CancellationToken)"/>:
+    /// each accepted submission goes to <paramref name="take"/>, and the step closes once it answers true.
+    /// <paramref name="sendNotice"/> sends the step's reminders and escalations (e.g. to each unit still missing); the
+    /// step runs alongside the process's current step, so it is listed as open without becoming the current step.
+    /// </summary>
+    public static Task CollectAsync<T, TResult>(ProcessTracker tracker, HumanStepSpec spec, Func<T, TResult> accept, Func<TResult, (string En, string Zh)>? describe,
+        Func<TResult, bool> take, Func<StepNotice, Task> sendNotice, CancellationToken cancellation = default)
+        => OpenAsync(tracker, spec, accept, describe, take, sendNotice, isCurrentStep: false, cancellation);
+
+    private static async Task OpenAsync<T, TResult>(ProcessTracker tracker, HumanStepSpec spec, Func<T, TResult> accept, Func<TResult, (string En, string Zh)>? describe,
+        Func<TResult, bool> take, Func<StepNotice, Task>? sendNotice, bool isCurrentStep, CancellationToken cancellation)
+    {
         var ctx = tracker.Context;
         int occurrence = tracker.NextOccurrence(spec.EventName);
         var request = new PlanHumanStepRequest(spec.CountFrom ?? tracker.Today, spec.DueInWorkingDays, spec.DueOn, spec.Escalation ?? tracker.Escalation);
         var plan = await ctx.CallActivityAsync<HumanStepPlan>(nameof(PlanHumanStepActivity), request);
         string token = StepToken(spec.EventName, occurrence);
-        tracker.Step(spec.StepZh, spec.StepEn);
+        if (isCurrentStep)
+        {
+            tracker.Step(spec.StepZh, spec.StepEn);
+        }
+
         tracker.Open(new OpenStep(spec.EventName, spec.StepZh, spec.StepEn, spec.ResponsibleRole, plan.DueDate, plan.DueAt,
             (int)EscalationLevel.None, EscalationLevel.None.ToEnglish(), token, plan.Provisional));
 
         // Notices whose time has passed (e.g. a due date given in the past) are skipped rather than sent in a burst.
         var pending = new Queue<ScheduledNotice>(plan.Notices.Where(n => NoticeUtc(n) > tracker.UtcNow));
-        Task<TResult> submitted = ctx.WaitForSubmission<T, TResult>(spec.EventName,
+        Task<TResult> WaitForSubmission() => ctx.WaitForSubmission<T, TResult>(spec.EventName,
             payload => Accept(spec, accept, describe, payload), new SubmissionWaitOptions { StepToken = token }, cancellation);
+        Task<TResult> submitted = WaitForSubmission();
         using var calendarWatch = new CalendarWatch(ctx, token);
         Task<CalendarChanged>? calendarChanged = calendarWatch.WaitIfProvisional(plan);
         int replans = 0;
@@ -115,9 +143,16 @@ public static class HumanStep
             if (winner == submitted)
             {
                 timerCancellation.Cancel(); // the losing timer must not keep the instance alive
+                if (submitted.IsCompletedSuccessfully && !take(submitted.Result))
+                {
+                    submitted = WaitForSubmission(); // more submissions are due: the step stays open, same plan
+                    continue;
+                }
+
                 calendarWatch.Cancel();
                 tracker.Close(spec.EventName);
-                return await submitted; // throws when the step was withdrawn
+                await submitted; // throws when the step was withdrawn
+                return;
             }
 
             if (winner == calendarChanged)
@@ -142,8 +177,8 @@ public static class HumanStep
                 continue;
             }
 
-            var notice = pending.Dequeue();
-            await SendNoticeAsync(tracker, spec, replans == 0 ? $"{occurrence}" : $"{occurrence}.r{replans}", plan, notice);
+            var notice = new StepNotice(plan, pending.Dequeue(), occurrence, replans);
+            await (sendNotice?.Invoke(notice) ?? SendNoticeAsync(tracker, spec, notice));
         }
     }
 
@@ -187,10 +222,10 @@ public static class HumanStep
             EscalationLevel.None, plan.DueDate, zh, en);
     }
 
-    /// <param name="round">The step's occurrence, plus ".r{n}" after its n-th re-plan, so a re-planned notice has its own id.</param>
-    private static async Task SendNoticeAsync(ProcessTracker tracker, HumanStepSpec spec, string round, HumanStepPlan plan, ScheduledNotice notice)
+    private static async Task SendNoticeAsync(ProcessTracker tracker, HumanStepSpec spec, StepNotice stepNotice)
     {
-        string id = $"{spec.EventName}.{round}.{notice.Kind}.{notice.WorkingDaysFromDue}";
+        var (plan, notice) = (stepNotice.Plan, stepNotice.Notice);
+        string id = $"{spec.EventName}.{stepNotice.Round}.{notice.Kind}.{notice.WorkingDaysFromDue}";
         DateOnly due = plan.DueDate;
         string zh = plan.Provisional?.SuffixZh ?? string.Empty, en = plan.Provisional?.SuffixEn ?? string.Empty;
         if (notice.Kind == NoticeKind.Reminder)
@@ -218,6 +253,15 @@ public static class HumanStep
     };
 
     internal static DateTime NoticeUtc(ScheduledNotice notice) => ChinaTime.At(notice.Date, NoticeTime).UtcDateTime;
+}
+
+/// <summary>
+/// A reminder or escalation of an open step, due now under <see cref="Plan"/> (the step's plan after <see cref="Replans"/> re-plans).
+/// </summary>
+public sealed record StepNotice(HumanStepPlan Plan, ScheduledNotice Notice, int Occurrence, int Replans)
+{
+    /// <summary>The step's occurrence, plus ".r{n}" after its n-th re-plan, so a re-planned notice has its own id.</summary>
+    public string Round => Replans == 0 ? $"{Occurrence}" : $"{Occurrence}.r{Replans}";
 }
 
 /// <summary>

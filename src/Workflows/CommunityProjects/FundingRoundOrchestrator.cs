@@ -50,26 +50,17 @@ public sealed class FundingRoundOrchestrator : TaskOrchestrator<FundingRoundInpu
         var recommendation = FundingRecommendation.ByRank(review.Ranking, requested, call.BudgetTotal);
 
         // 3–4. Decision by the leadership group, publicised; an upheld objection sends it back to the decision.
-        var objections = new List<ObjectionRecord>();
-        FundingDecision decision;
-        while (true)
-        {
-            decision = await HumanStep.WaitAsync<FundingDecided, FundingDecision>(tracker,
+        var decided = await RedoOnObjection.RunAsync(tracker,
+            () => HumanStep.WaitAsync<FundingDecided, FundingDecision>(tracker,
                 new HumanStepSpec(nameof(FundingDecided), "领导小组确定资助项目", "Leadership group decides the funded projects", Roles.LeadershipGroup,
                     DueInWorkingDays: rules.FundingDecisionWorkingDays),
-                d => FundingDecision.Confirm(recommendation, d.Grants, d.DepartureReason, requested, call.PerProjectCap));
-            var names = decision.Grants.Select(g => $"{applications[g.ApplicationNumber].Community}“{applications[g.ApplicationNumber].ProjectName}”{g.Amount}元");
-            var publicity = await Publicity.RunAsync(tracker, new PublicitySpec("拟资助项目名单", "the funded projects list", rules.PublicityWorkingDays,
+                d => FundingDecision.Confirm(recommendation, d.Grants, d.DepartureReason, requested, call.PerProjectCap)),
+            decision => new PublicitySpec("拟资助项目名单", "the funded projects list", rules.PublicityWorkingDays,
                 Roles.LeadershipGroup, rules.ObjectionRulingWorkingDays,
-                string.Join(";", names), $"{decision.Grants.Count} projects, {decision.Total} yuan"));
-            objections.AddRange(publicity.Objections);
-            if (!publicity.Upheld)
-            {
-                break;
-            }
-
-            log.LogInformation("Round {Round}: objection upheld, the funding decision is reopened", call.RoundName);
-        }
+                string.Join(";", decision.Grants.Select(g => $"{applications[g.ApplicationNumber].Community}“{applications[g.ApplicationNumber].ProjectName}”{g.Amount}元")),
+                $"{decision.Grants.Count} projects, {decision.Total} yuan"),
+            _ => log.LogInformation("Round {Round}: objection upheld, the funding decision is reopened", call.RoundName));
+        var decision = decided.Result;
 
         // 5. Fan-out: every funded project is its own instance with a business-key id; the round waits for all.
         tracker.Step("资助项目实施中", "Funded projects under way");
@@ -78,7 +69,7 @@ public sealed class FundingRoundOrchestrator : TaskOrchestrator<FundingRoundInpu
 
         tracker.Step("已结束:评审批次总结", "Closed: round report");
         return new FundingRoundReport(call.Street, call.Year, call.RoundName, call.BudgetTotal, received, screenedOut, review.Ranking, decision,
-            objections, outcomes.Sum(o => o.Granted), outcomes.Sum(o => o.Spent), outcomes);
+            decided.Objections, outcomes.Sum(o => o.Granted), outcomes.Sum(o => o.Spent), outcomes);
     }
 
     public static string ProjectInstanceId(string roundInstanceId, int applicationNumber) => $"{roundInstanceId}:project:{applicationNumber}";

@@ -188,23 +188,15 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectLifec
 
         // 9. Satisfaction at the year-end evaluation meeting, publicised.
         lifecycle.MoveTo(ProjectStage.Evaluation);
-        SatisfactionRating satisfaction;
-        while (true)
-        {
-            satisfaction = await HumanStep.WaitAsync<SatisfactionRated, SatisfactionRating>(tracker,
+        var satisfaction = (await RedoOnObjection.RunAsync(tracker,
+            () => HumanStep.WaitAsync<SatisfactionRated, SatisfactionRating>(tracker,
                 Step(nameof(SatisfactionRated), "年度评议大会满意度测评", "Satisfaction rating at the year-end evaluation meeting", Roles.StreetOffice, rules.SatisfactionWorkingDays),
-                s => new SatisfactionRating(s.Respondents, s.Satisfied));
-            var publicity = await Publicity.RunAsync(tracker, new PublicitySpec($"“{input.ProjectName}”评议结果", $"the evaluation of '{input.ProjectName}'",
+                s => new SatisfactionRating(s.Respondents, s.Satisfied)),
+            satisfaction => new PublicitySpec($"“{input.ProjectName}”评议结果", $"the evaluation of '{input.ProjectName}'",
                 rules.PublicityWorkingDays, Roles.StreetOffice, rules.ObjectionRulingWorkingDays,
                 $"满意度{satisfaction.Rate:P1}({satisfaction.Satisfied}/{satisfaction.Respondents}),支出{spent}元/资助{granted}元",
-                $"Satisfaction {satisfaction.Rate:P1} ({satisfaction.Satisfied}/{satisfaction.Respondents}), spent {spent} of {granted} yuan"));
-            if (!publicity.Upheld)
-            {
-                break;
-            }
-
-            lifecycle.MoveTo(ProjectStage.Evaluation);
-        }
+                $"Satisfaction {satisfaction.Rate:P1} ({satisfaction.Satisfied}/{satisfaction.Respondents}), spent {spent} of {granted} yuan"),
+            _ => lifecycle.MoveTo(ProjectStage.Evaluation))).Result;
 
         // 10. Closed; the history stays for audit.
         lifecycle.MoveTo(ProjectStage.Closed);

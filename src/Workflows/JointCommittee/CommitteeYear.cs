@@ -321,72 +321,50 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
         }
 
         const string eventName = nameof(UnitResourcesUpdated);
-        string stepZh = "成员单位更新资源清单", stepEn = "Member units refresh their resources";
-        var plan = await ctx.CallActivityAsync<HumanStepPlan>(nameof(PlanHumanStepActivity),
-            new PlanHumanStepRequest(tracker.Today, null, q1.End, rules.Escalation));
-        string token = HumanStep.StepToken(eventName, 1);
-        tracker.Open(new OpenStep(eventName, stepZh, stepEn, MemberUnitsRecipient, plan.DueDate, plan.DueAt, 0, EscalationLevel.None.ToEnglish(), token, plan.Provisional));
         var missing = members.Units.ToList();
-        var notices = new Queue<ScheduledNotice>(plan.Notices.Where(n => HumanStep.NoticeUtc(n) > tracker.UtcNow));
-        Task<UnitResourcesUpdated> WaitForNext() => ctx.WaitForSubmission<UnitResourcesUpdated, UnitResourcesUpdated>(eventName, u =>
-        {
-            try
+        var step = new HumanStepSpec(eventName, "成员单位更新资源清单", "Member units refresh their resources", MemberUnitsRecipient,
+            DueOn: q1.End, Escalation: rules.Escalation);
+        await HumanStep.CollectAsync<UnitResourcesUpdated, UnitResourcesUpdated>(tracker, step,
+            u =>
             {
                 string unit = members.Require(u.Unit, "resources.unit", "Unit", "成员单位");
                 Governance.Domain.Rule.Require(u.Resources is { Count: > 0 } && u.Resources.All(r => !string.IsNullOrWhiteSpace(r)), "resources.items",
                     "List at least one resource, none blank.", "资源清单至少须有一项，且不能为空。");
-                return SubmissionAcceptance.Of(u with { Unit = unit }, $"{unit}'s resources listed for {input.Year}.", $"{unit}{input.Year}年度资源清单已更新。");
-            }
-            catch (Governance.Domain.DomainRuleException refused)
+                return u with { Unit = unit };
+            },
+            u => ($"{u.Unit}'s resources listed for {input.Year}.", $"{u.Unit}{input.Year}年度资源清单已更新。"),
+            updated =>
             {
-                throw HumanStep.Refusal(refused);
-            }
-        }, new SubmissionWaitOptions { StepToken = token }, yearEnds);
+                resources[updated.Unit] = updated.Resources;
+                missing.Remove(updated.Unit);
+                return missing.Count == 0;
+            },
+            notice => RemindMissingUnitsAsync(step, notice, missing),
+            yearEnds);
+    }
 
-        try
+    /// <summary>Reminders and escalations go to each unit still missing, by name.</summary>
+    private async Task RemindMissingUnitsAsync(HumanStepSpec step, StepNotice stepNotice, IReadOnlyList<string> missing)
+    {
+        var (plan, notice) = (stepNotice.Plan, stepNotice.Notice);
+        string eventName = step.EventName, stepZh = step.StepZh, stepEn = step.StepEn;
+        if (notice.Kind == NoticeKind.Escalation)
         {
-            Task<UnitResourcesUpdated> next = WaitForNext();
-            while (missing.Count > 0)
-            {
-                using var timerCancellation = new CancellationTokenSource();
-                Task? timer = notices.Count > 0 ? ctx.CreateTimer(HumanStep.NoticeUtc(notices.Peek()), timerCancellation.Token) : null;
-                Task winner = timer is null ? await Task.WhenAny(next) : await Task.WhenAny(next, timer);
-                if (winner == next)
-                {
-                    timerCancellation.Cancel();
-                    var updated = await next;
-                    resources[updated.Unit] = updated.Resources;
-                    missing.Remove(updated.Unit);
-                    if (missing.Count > 0)
-                    {
-                        next = WaitForNext();
-                    }
-
-                    continue;
-                }
-
-                var notice = notices.Dequeue();
-                if (notice.Kind == NoticeKind.Escalation)
-                {
-                    tracker.Escalate(eventName, notice.Level);
-                }
-
-                foreach (string unit in missing)
-                {
-                    int index = members.Units.ToList().IndexOf(unit);
-                    bool reminder = notice.Kind == NoticeKind.Reminder;
-                    await tracker.NotifyAsync($"{eventName}.{index}.{notice.Kind}.{notice.WorkingDaysFromDue}", reminder ? NotificationKinds.Reminder : NotificationKinds.Escalation,
-                        eventName, stepZh, stepEn, reminder ? unit : HumanStep.RecipientOf(notice.Level, unit), notice.Level, plan.DueDate,
-                        reminder ? $"提醒:{unit}须于{plan.DueDate:yyyy-MM-dd}前更新{input.Year}年度资源清单。"
-                            : $"逾期{notice.WorkingDaysFromDue}个工作日,升级至{notice.Level.ToChinese()}:{unit}未更新{input.Year}年度资源清单(应于{plan.DueDate:yyyy-MM-dd}完成)。",
-                        reminder ? $"Reminder: {unit} is to refresh its {input.Year} resources list by {plan.DueDate:yyyy-MM-dd}."
-                            : $"Overdue by {notice.WorkingDaysFromDue} working days, escalated to {notice.Level.ToEnglish()}: {unit} has not refreshed its {input.Year} resources list (due {plan.DueDate:yyyy-MM-dd}).");
-                }
-            }
+            tracker.Escalate(eventName, notice.Level);
         }
-        finally
+
+        // A re-planned notice has its own id (the first plan's ids stay as they always were).
+        string round = stepNotice.Replans == 0 ? string.Empty : $".r{stepNotice.Replans}";
+        foreach (string unit in missing)
         {
-            tracker.Close(eventName);
+            int index = members.Units.ToList().IndexOf(unit);
+            bool reminder = notice.Kind == NoticeKind.Reminder;
+            await tracker.NotifyAsync($"{eventName}.{index}{round}.{notice.Kind}.{notice.WorkingDaysFromDue}", reminder ? NotificationKinds.Reminder : NotificationKinds.Escalation,
+                eventName, stepZh, stepEn, reminder ? unit : HumanStep.RecipientOf(notice.Level, unit), notice.Level, plan.DueDate,
+                reminder ? $"提醒:{unit}须于{plan.DueDate:yyyy-MM-dd}前更新{input.Year}年度资源清单。"
+                    : $"逾期{notice.WorkingDaysFromDue}个工作日,升级至{notice.Level.ToChinese()}:{unit}未更新{input.Year}年度资源清单(应于{plan.DueDate:yyyy-MM-dd}完成)。",
+                reminder ? $"Reminder: {unit} is to refresh its {input.Year} resources list by {plan.DueDate:yyyy-MM-dd}."
+                    : $"Overdue by {notice.WorkingDaysFromDue} working days, escalated to {notice.Level.ToEnglish()}: {unit} has not refreshed its {input.Year} resources list (due {plan.DueDate:yyyy-MM-dd}).");
         }
     }
 
@@ -451,24 +429,19 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
 
         var assigned = minutes.SelectMany(m => m.AssignedTasks).GroupBy(t => t.Unit).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var due = new DateOnly(input.Year, 12, Math.Min(rules.AssessmentDueDayOfDecember, 31));
-        while (true)
-        {
-            var scores = await HumanStep.WaitAsync<YearEndAssessed, IReadOnlyList<UnitScore>>(tracker,
+        var assessed = await RedoOnObjection.RunAsync(
+            () => HumanStep.WaitAsync<YearEndAssessed, IReadOnlyList<UnitScore>>(tracker,
                 due >= tracker.Today
                     ? new HumanStepSpec(nameof(YearEndAssessed), $"{input.Year}年底测评", $"Year-end assessment {input.Year}", Roles.StreetOffice, DueOn: due)
                     : new HumanStepSpec(nameof(YearEndAssessed), $"{input.Year}年底测评", $"Year-end assessment {input.Year}", Roles.StreetOffice,
                         DueInWorkingDays: rules.MinutesWorkingDays),
                 a => UnitAssessment.Score(members, assigned, a.Ratings, rules.TaskCompletionWeight),
-                s => ($"Assessment recorded: {string.Join(", ", s.Select(u => $"{u.Unit} {u.Score}"))}.", $"测评结果已受理：{string.Join("，", s.Select(u => $"{u.Unit}{u.Score}分"))}。"));
-            var outcome = await publicity.Enqueue(() => Publicity.RunAsync(tracker, new PublicitySpec($"{input.Year}年度成员单位测评结果", $"the {input.Year} member units' assessment",
+                s => ($"Assessment recorded: {string.Join(", ", s.Select(u => $"{u.Unit} {u.Score}"))}.", $"测评结果已受理：{string.Join("，", s.Select(u => $"{u.Unit}{u.Score}分"))}。")),
+            scores => publicity.Enqueue(() => Publicity.RunAsync(tracker, new PublicitySpec($"{input.Year}年度成员单位测评结果", $"the {input.Year} member units' assessment",
                 rules.PublicityWorkingDays, Roles.StreetOffice, rules.ObjectionRulingWorkingDays,
                 string.Join(";", scores.Select(s => $"{s.Unit}:完成交办任务{s.TasksCompleted}/{s.TasksAssigned},得分{s.Score}")),
-                string.Join("; ", scores.Select(s => $"{s.Unit}: {s.TasksCompleted}/{s.TasksAssigned} tasks, score {s.Score}")))));
-            if (!outcome.Upheld)
-            {
-                return scores;
-            }
-        }
+                string.Join("; ", scores.Select(s => $"{s.Unit}: {s.TasksCompleted}/{s.TasksAssigned} tasks, score {s.Score}"))))));
+        return assessed.Result;
     }
 
     /// <summary>A loop the year's end cancels: its cancellation is the normal end.</summary>

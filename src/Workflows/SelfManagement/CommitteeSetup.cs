@@ -34,63 +34,50 @@ internal static class CommitteeSetup
             n => SelfManagementChecks.Nominations(n, seats),
             n => ($"{n.Count} nominations.", $"征集拟参选人员{n.Count}名。"));
 
-        CandidateList candidates;
-        while (true)
-        {
-            candidates = await HumanStep.WaitAsync<CandidatesScreened, CandidateList>(tracker,
+        var candidates = (await RedoOnObjection.RunAsync(tracker,
+            () => HumanStep.WaitAsync<CandidatesScreened, CandidateList>(tracker,
                 Step(nameof(CandidatesScreened), "四问:无违法犯罪记录考察与面谈,确定初步人选", "Background check and four-question interview: the preliminary list",
                     SelfManagementRoles.PartyOrganisation, rules.StepWorkingDays),
                 s => SelfManagementChecks.Preliminary(s, nominations, seats),
-                c => ($"Preliminary list: {string.Join(", ", c.Names)} for {c.Seats} seats.", $"初步人选:{string.Join("、", c.Names)}(应选{c.Seats}名)。"));
-            var listed = await Publicity.RunAsync(tracker, new PublicitySpec("自管委员会初步人选", "the committee's preliminary candidates",
+                c => ($"Preliminary list: {string.Join(", ", c.Names)} for {c.Seats} seats.", $"初步人选:{string.Join("、", c.Names)}(应选{c.Seats}名)。")),
+            candidates => new PublicitySpec("自管委员会初步人选", "the committee's preliminary candidates",
                 rules.PublicityWorkingDays, SelfManagementRoles.PartyOrganisation, rules.ObjectionRulingWorkingDays,
-                $"{string.Join("、", candidates.Names)}(应选{candidates.Seats}名)", $"{candidates.Names.Count} candidates for {candidates.Seats} seats"));
-            if (!listed.Upheld)
-            {
-                break;
-            }
-        }
+                $"{string.Join("、", candidates.Names)}(应选{candidates.Seats}名)", $"{candidates.Names.Count} candidates for {candidates.Seats} seats"))).Result;
 
-        while (true)
-        {
-            var outcome = await ElectionSteps.RunAsync(tracker, rules.Election, candidates);
-            var published = await Publicity.RunAsync(tracker, new PublicitySpec("自管委员会选举结果", "the committee election's result",
+        return (await RedoOnObjection.RunAsync(tracker,
+            () => ElectionSteps.RunAsync(tracker, rules.Election, candidates),
+            outcome => new PublicitySpec("自管委员会选举结果", "the committee election's result",
                 rules.PublicityWorkingDays, Roles.StreetOffice, rules.ObjectionRulingWorkingDays,
                 $"当选:{string.Join("、", outcome.Elected)}{(outcome.VacantSeats > 0 ? $";空缺{outcome.VacantSeats}名" : "")}",
-                $"Elected: {string.Join(", ", outcome.Elected)}{(outcome.VacantSeats > 0 ? $"; {outcome.VacantSeats} seat(s) vacant" : "")}"));
-            if (!published.Upheld)
-            {
-                return outcome;
-            }
-        }
+                $"Elected: {string.Join(", ", outcome.Elected)}{(outcome.VacantSeats > 0 ? $"; {outcome.VacantSeats} seat(s) vacant" : "")}"))).Result;
     }
 
     /// <summary>3. Draft, the all-residents meeting (sent back until adopted), publicity online and offline.</summary>
     public static async Task<string> SetConventionAsync(ProcessTracker tracker, SelfManagementRules rules)
     {
-        while (true)
-        {
-            var draft = await HumanStep.WaitAsync<ConventionDrafted, ConventionDrafted>(tracker,
-                Step(nameof(ConventionDrafted), "定公约:起草小区公约和自管委员会职责", "Draft the estate convention and the committee's duties",
-                    SelfManagementRoles.EstateCommittee, rules.StepWorkingDays),
-                SelfManagementChecks.Convention);
-            var meeting = await HumanStep.WaitAsync<ConventionMeetingHeld, ConventionMeetingHeld>(tracker,
-                Step(nameof(ConventionMeetingHeld), "全体居民大会讨论公约", "All-residents meeting on the convention", SelfManagementRoles.Community, rules.StepWorkingDays),
-                SelfManagementChecks.ConventionMeeting,
-                m => m.Adopted ? ("Convention adopted.", "公约通过。") : ("Draft sent back: " + m.ChangesRequested, "草案退回修改:" + m.ChangesRequested));
-            if (!meeting.Adopted)
+        var adopted = await RedoOnObjection.RunAsync(tracker,
+            async () =>
             {
-                continue;
-            }
-
-            var posted = await Publicity.RunAsync(tracker, new PublicitySpec("小区公约(线上线下)", "the estate convention (online and offline)",
+                while (true)
+                {
+                    var draft = await HumanStep.WaitAsync<ConventionDrafted, ConventionDrafted>(tracker,
+                        Step(nameof(ConventionDrafted), "定公约:起草小区公约和自管委员会职责", "Draft the estate convention and the committee's duties",
+                            SelfManagementRoles.EstateCommittee, rules.StepWorkingDays),
+                        SelfManagementChecks.Convention);
+                    var meeting = await HumanStep.WaitAsync<ConventionMeetingHeld, ConventionMeetingHeld>(tracker,
+                        Step(nameof(ConventionMeetingHeld), "全体居民大会讨论公约", "All-residents meeting on the convention", SelfManagementRoles.Community, rules.StepWorkingDays),
+                        SelfManagementChecks.ConventionMeeting,
+                        m => m.Adopted ? ("Convention adopted.", "公约通过。") : ("Draft sent back: " + m.ChangesRequested, "草案退回修改:" + m.ChangesRequested));
+                    if (meeting.Adopted)
+                    {
+                        return draft;
+                    }
+                }
+            },
+            draft => new PublicitySpec("小区公约(线上线下)", "the estate convention (online and offline)",
                 rules.PublicityWorkingDays, SelfManagementRoles.Community, rules.ObjectionRulingWorkingDays,
                 draft.Convention, $"Convention and {draft.CommitteeDuties.Count} committee duties"));
-            if (!posted.Upheld)
-            {
-                return draft.Convention;
-            }
-        }
+        return adopted.Result.Convention;
     }
 
     internal static HumanStepSpec Step(string eventName, string zh, string en, string role, int workingDays)

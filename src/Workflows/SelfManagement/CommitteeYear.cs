@@ -119,19 +119,14 @@ internal sealed class CommitteeYear(ProcessTracker tracker, SelfManagementRules 
     /// <summary>6b. The residents' assembly reviews the year; the result is posted (an upheld objection repeats the review).</summary>
     private async Task<AnnualReviewHeld> AnnualReviewAsync(DateOnly yearEnds)
     {
-        while (true)
-        {
-            var review = await HumanStep.WaitAsync<AnnualReviewHeld, AnnualReviewHeld>(tracker,
+        var reviewed = await RedoOnObjection.RunAsync(tracker,
+            () => HumanStep.WaitAsync<AnnualReviewHeld, AnnualReviewHeld>(tracker,
                 new HumanStepSpec(nameof(AnnualReviewHeld), $"居民大会评议自管委员会{input.Year}年度工作", $"Residents' assembly reviews the committee's {input.Year} work",
                     SelfManagementRoles.Community, DueInWorkingDays: rules.AnnualReviewWorkingDays, CountFrom: yearEnds > tracker.Today ? yearEnds : tracker.Today),
-                SelfManagementChecks.AnnualReview);
-            var posted = await Publicity.RunAsync(tracker, new PublicitySpec($"{input.Estate}自管委员会{input.Year}年度评议结果", $"the committee's {input.Year} review",
+                SelfManagementChecks.AnnualReview),
+            review => new PublicitySpec($"{input.Estate}自管委员会{input.Year}年度评议结果", $"the committee's {input.Year} review",
                 rules.PublicityWorkingDays, Roles.StreetOffice, rules.ObjectionRulingWorkingDays,
                 $"满意{review.Satisfied}/{review.Respondents}户:{review.Summary}", $"{review.Satisfied} of {review.Respondents} households satisfied"));
-            if (!posted.Upheld)
-            {
-                return review;
-            }
-        }
+        return reviewed.Result;
     }
 }

@@ -58,6 +58,7 @@ internal sealed class FakeClockHost : IAsyncDisposable
 internal sealed class FakeClockDriver(DurableTaskClient client, DurableTaskHub hub, FakeTimeProvider clock)
 {
     private static readonly TimeSpan CatchUp = TimeSpan.FromSeconds(60);
+    private readonly IdleClockDriver idle = new(client, hub, clock);
 
     public Task<OrchestrationMetadata> WaitForStepAsync(string instanceId, string eventName)
         => AdvanceUntilAsync(instanceId, _ => true, m => m.WaitingForEvents.Contains(eventName));
@@ -65,23 +66,17 @@ internal sealed class FakeClockDriver(DurableTaskClient client, DurableTaskHub h
     /// <summary>Moves time for <paramref name="parentId"/> until it has started <paramref name="childId"/>, then waits for the child's step.</summary>
     public async Task<OrchestrationMetadata> WaitForChildStepAsync(string parentId, string childId, string eventName)
     {
-        var deadline = DateTime.UtcNow + CatchUp;
-        while (await client.GetInstanceAsync(childId) is null)
-        {
-            if (DateTime.UtcNow > deadline)
+        await Eventually.UntilAsync(async () =>
             {
-                throw new TimeoutException($"{childId} was never started by {parentId}.");
-            }
+                if (await client.GetInstanceAsync(childId) is not null)
+                {
+                    return true;
+                }
 
-            var parent = await client.GetInstanceAsync(parentId);
-            if (parent is { IsRunning: true, NextTimerDueAt: { } due } && due > clock.GetUtcNow() && await IdleAsync(parentId, parent))
-            {
-                clock.SetUtcNow(due);
-            }
-
-            await Task.Delay(20);
-        }
-
+                await idle.AdvanceIfIdleAsync(parentId, await client.GetInstanceAsync(parentId));
+                return false;
+            },
+            started => started, $"{parentId} to start {childId}", (int)CatchUp.TotalSeconds, pollMilliseconds: 20);
         return await WaitForStepAsync(childId, eventName);
     }
 
@@ -114,41 +109,6 @@ internal sealed class FakeClockDriver(DurableTaskClient client, DurableTaskHub h
     public Task<OrchestrationMetadata> AdvanceUntilAsync(string instanceId, Func<WorkflowStatus, bool> statusCondition)
         => AdvanceUntilAsync(instanceId, statusCondition, _ => true);
 
-    public async Task<OrchestrationMetadata> AdvanceUntilAsync(string instanceId, Func<WorkflowStatus, bool> statusCondition, Func<OrchestrationMetadata, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + CatchUp;
-        OrchestrationMetadata? m = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            m = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
-            if (m is not null && condition(m) && (m.IsCompleted || (m.ReadCustomStatusAs<WorkflowStatus>() is { } s && statusCondition(s))))
-            {
-                return m;
-            }
-
-            if (m is { IsRunning: true, NextTimerDueAt: { } due } && due > clock.GetUtcNow() && await IdleAsync(instanceId, m))
-            {
-                clock.SetUtcNow(due);
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"{instanceId} did not reach the expected state within {CatchUp.TotalSeconds}s of real time. " +
-            $"Clock {clock.GetUtcNow():O}; status {m?.RuntimeStatus}; waiting [{string.Join(",", m?.WaitingForEvents ?? [])}]; next timer {m?.NextTimerDueAt:O}; custom {m?.SerializedCustomStatus}; failure {m?.FailureDetails}");
-    }
-
-    // Only move time when the instance has nothing else to do: the runtime says it has no work in hand, and the
-    // view read before is still current (nothing was committed meanwhile).
-    private async Task<bool> IdleAsync(string instanceId, OrchestrationMetadata seen)
-    {
-        if (!hub.IsIdle(instanceId))
-        {
-            return false;
-        }
-
-        var now = await client.GetInstanceAsync(instanceId);
-        return now is not null && now.HistoryEventCount == seen.HistoryEventCount && now.LastUpdatedAt == seen.LastUpdatedAt
-            && hub.IsIdle(instanceId);
-    }
+    public Task<OrchestrationMetadata> AdvanceUntilAsync(string instanceId, Func<WorkflowStatus, bool> statusCondition, Func<OrchestrationMetadata, bool> condition)
+        => idle.UntilAsync(instanceId, m => condition(m) && (m.IsCompleted || (m.ReadCustomStatusAs<WorkflowStatus>() is { } s && statusCondition(s))), CatchUp);
 }

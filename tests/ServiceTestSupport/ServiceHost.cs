@@ -5,14 +5,14 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Governance.Functions.Hosting;
 using Governance.TestSupport;
-using Governance.Workflows.Catalog;
+using Xunit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Governance.Functions.Tests;
+namespace Governance.ServiceTestSupport;
 
 /// <summary>The service started in-process on a free loopback port (real Kestrel, real HTTP) against a real Azurite.</summary>
 public sealed class ServiceHost : IAsyncDisposable
@@ -53,28 +53,6 @@ public sealed class ServiceHost : IAsyncDisposable
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
-    public static WebApplication Build(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
-        => GovernanceApp.Build([], new GovernanceAppOptions
-        {
-            UseLocalSettings = false,
-            RegisterWorkflows = false,
-            Tasks = r => r.AddOrchestrator<TestApproval>(TestApproval.Name).AddOrchestrator<TestAlwaysFails>(TestAlwaysFails.Name)
-                .AddOrchestrator<TestThreeYears>(TestThreeYears.Name),
-            Configure = b =>
-            {
-                b.Configuration.AddInMemoryCollection(settings);
-                b.Services.AddSingleton<IWorkflowCatalog, TestCatalog>();
-                services?.Invoke(b.Services);
-            },
-        });
-
-    /// <summary>A service running the real governance processes (community projects...) instead of the test process.</summary>
-    public static Task<ServiceHost> StartGovernanceAsync(string connectionString, string hubName)
-        => StartWithWorkflowsAsync(Settings(connectionString, hubName));
-
-    public static Task<ServiceHost> StartAsync(string connectionString, string hubName, Action<IServiceCollection>? services = null)
-        => StartAsync(Build(Settings(connectionString, hubName), services));
-
     /// <summary>The service with the real governance workflows (catalog, orchestrators) and <paramref name="settings"/>.</summary>
     public static Task<ServiceHost> StartWithWorkflowsAsync(IDictionary<string, string?> settings)
         => StartAsync(GovernanceApp.Build([], new GovernanceAppOptions
@@ -84,7 +62,8 @@ public sealed class ServiceHost : IAsyncDisposable
             Configure = b => b.Configuration.AddInMemoryCollection(settings),
         }));
 
-    private static async Task<ServiceHost> StartAsync(WebApplication app)
+    /// <summary>Starts <paramref name="app"/> (built for a loopback port 0, see <see cref="Settings"/>) and finds the port it got.</summary>
+    public static async Task<ServiceHost> StartAsync(WebApplication app)
     {
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -124,51 +103,7 @@ public sealed class ServiceHost : IAsyncDisposable
     }
 }
 
-/// <summary>One Azurite and one service for the collection.</summary>
-public sealed class ServiceFixture : IAsyncLifetime
-{
-    private Azurite? azurite;
-    private ServiceHost? host;
-
-    public string ConnectionString => azurite!.ConnectionString;
-
-    public ServiceHost Host => host!;
-
-    public HttpClient Staff { get; private set; } = null!;
-    public HttpClient Auditor { get; private set; } = null!;
-    public HttpClient Admin { get; private set; } = null!;
-    public HttpClient Anonymous { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        azurite = await Azurite.StartAsync();
-        host = await ServiceHost.StartAsync(ConnectionString, "svc" + Guid.NewGuid().ToString("N")[..10]);
-        Staff = host.Client("staff");
-        Auditor = host.Client("auditor");
-        Admin = host.Client("admin");
-        Anonymous = host.Client(null);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (host is not null)
-        {
-            await host.DisposeAsync();
-        }
-
-        if (azurite is not null)
-        {
-            await azurite.DisposeAsync();
-        }
-    }
-}
-
-[CollectionDefinition(Name)]
-public sealed class ServiceCollection : ICollectionFixture<ServiceFixture>
-{
-    public const string Name = "service";
-}
-
+/// <summary>HTTP helpers for tests against the service.</summary>
 public static class Http
 {
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
@@ -194,23 +129,8 @@ public static class Http
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds (bounded); returns the last value seen.</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, string what, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        T last = await probe();
-        while (!condition(last))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out after {seconds}s waiting for {what}; last value: {last}");
-            }
-
-            await Task.Delay(50);
-            last = await probe();
-        }
-
-        return last;
-    }
+    public static Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, string what, int seconds = 60)
+        => Eventually.UntilAsync(probe, condition, what, seconds);
 
     /// <summary>GET /api/workflows/{id} until the instance waits for <paramref name="eventName"/>.</summary>
     public static Task<JsonNode> WaitForStepAsync(HttpClient client, string id, string eventName)
@@ -230,7 +150,4 @@ public static class Http
             },
             n => (string?)n["runtimeStatus"] == status,
             $"{id} to be {status}");
-
-    public static object Input(string title = "楼道照明改造", string community = "浏河社区", string street = "清源街道", int amount = 20000, int dueInDays = 5)
-        => new { title, street, community, amount, dueInDays };
 }
