@@ -1,3 +1,5 @@
+using Governance.Domain;
+using Governance.Domain.Calendar;
 using Governance.Domain.Evaluation;
 using Governance.Durable;
 using Governance.Workflows.Common;
@@ -36,6 +38,7 @@ public sealed class EvaluationMeetingOrchestrator : TaskOrchestrator<EvaluationM
                 Roles.StreetOffice, DueInWorkingDays: rules.StepWorkingDays),
             h =>
             {
+                RequireAtRatingStep(notReady, h.Ratings);
                 ProjectEvaluationRatings.Check(ids, h.Ratings);
                 return h;
             },
@@ -46,17 +49,8 @@ public sealed class EvaluationMeetingOrchestrator : TaskOrchestrator<EvaluationM
         foreach (var rating in held.Ratings)
         {
             var project = due.Single(p => p.InstanceId == rating.ProjectInstanceId);
-            ProjectRatingAnswer answer;
-            try
-            {
-                answer = await context.CallActivityAsync<ProjectRatingAnswer>(nameof(SubmitProjectRatingActivity), new ProjectRatingSubmission(rating.ProjectInstanceId,
-                    $"{context.InstanceId}:{input.Year}:{rating.ProjectInstanceId}", new SatisfactionRated(rating.Respondents, rating.Satisfied, held.HeldOn)), SubmitRetry);
-            }
-            catch (TaskFailedException failed)
-            {
-                answer = new ProjectRatingAnswer(SubmissionStatus.NotAwaited, "project-unreachable", failed.FailureDetails.ErrorMessage);
-            }
-
+            var answer = await SubmitUntilAnsweredAsync(tracker, project, new ProjectRatingSubmission(rating.ProjectInstanceId,
+                $"{context.InstanceId}:{input.Year}:{rating.ProjectInstanceId}", new SatisfactionRated(rating.Respondents, rating.Satisfied, held.HeldOn)));
             results.Add(new ProjectRatingResult(project.InstanceId, project.ProjectName, Satisfaction.Rate(rating.Satisfied, rating.Respondents),
                 rating.Inspection, answer.Status, answer.Rule));
         }
@@ -78,4 +72,66 @@ public sealed class EvaluationMeetingOrchestrator : TaskOrchestrator<EvaluationM
 
         return record;
     }
+
+    /// <summary>
+    /// A rating for a project of the year that is not at its rating step (still running an earlier step) is refused at
+    /// once, naming the project: the meeting never submits a rating the project cannot take, nor records a refusal it
+    /// did not give.
+    /// </summary>
+    private static void RequireAtRatingStep(IReadOnlyList<YearProject> notReady, IReadOnlyList<ProjectRating>? ratings)
+    {
+        foreach (var r in ratings ?? [])
+        {
+            if (notReady.FirstOrDefault(p => p.InstanceId == r.ProjectInstanceId) is { } project)
+            {
+                Rule.Require(false, StateConflictRules.ProjectNotAtRatingStep,
+                    $"Project '{project.ProjectName}' ({project.InstanceId}) is not at its satisfaction rating step yet (it was not when the meeting opened): rate it when it is, by its own step.",
+                    $"项目“{project.ProjectName}”（{project.InstanceId}）尚未进入满意度测评步骤（评议大会开始时未到该步骤）：请待其到达该步骤后在项目中测评。");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Submits a rating until the project answers it. A project that is busy (the submission not decided within the
+    /// activity's wait), suspended or unreachable has not answered: the meeting asks again later with the same
+    /// submission id (so the project takes the rating once) instead of recording a refusal nobody gave. The street
+    /// office is told once that the meeting waits for the project.
+    /// </summary>
+    private static async Task<ProjectRatingAnswer> SubmitUntilAnsweredAsync(ProcessTracker tracker, YearProject project, ProjectRatingSubmission submission)
+    {
+        var context = tracker.Context;
+        var wait = FirstWait;
+        for (int attempt = 1; ; attempt++)
+        {
+            ProjectRatingAnswer? answer;
+            try
+            {
+                answer = await context.CallActivityAsync<ProjectRatingAnswer>(nameof(SubmitProjectRatingActivity), submission, SubmitRetry);
+            }
+            catch (TaskFailedException)
+            {
+                answer = null; // unreachable for now (the activity's own retries are spent)
+            }
+
+            if (answer is { Answered: true })
+            {
+                return answer;
+            }
+
+            if (attempt == 1)
+            {
+                tracker.Step($"等待项目“{project.ProjectName}”受理测评结果", $"Waiting for project '{project.ProjectName}' to take its rating");
+                await tracker.NotifyAsync($"Rating.{project.InstanceId}.waiting", NotificationKinds.Escalation, nameof(EvaluationMeetingHeld),
+                    "评议结果提交项目", "Rating submitted to its project", Roles.StreetOffice, EscalationLevel.StreetOffice, null,
+                    $"项目“{project.ProjectName}”暂未受理评议大会的测评结果（{answer?.MessageEn ?? "无法送达"}），评议大会将稍后重新提交。",
+                    $"Project '{project.ProjectName}' has not taken the meeting's rating yet ({answer?.MessageEn ?? "unreachable"}); the meeting submits it again later.");
+            }
+
+            await context.CreateTimer(context.CurrentUtcDateTime + wait, CancellationToken.None);
+            wait = wait * 2 < MaxWait ? wait * 2 : MaxWait;
+        }
+    }
+
+    private static readonly TimeSpan FirstWait = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan MaxWait = TimeSpan.FromHours(6);
 }
