@@ -39,6 +39,38 @@ public sealed class JointCommitteeApiTests(ServiceFixture fixture) : GovernanceS
     }
 
     [Fact]
+    public async Task The_console_links_a_committee_and_the_work_order_its_activity_started_both_ways()
+    {
+        // A work order is started by an activity (not a sub-orchestration): the links come from its parent tag.
+        string id = $"jc-{Guid.NewGuid():N}";
+        var today = ChinaTime.Today(TimeProvider.System);
+        using (var start = await Staff.PostAsync($"/api/workflows/joint-committee?instanceId={id}", Http.Json(new
+        {
+            street = "浏河镇", community = "浏河社区", year = today.Year, memberUnits = new[] { "浏河社区党委", "浏河镇派出所" },
+        })))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        }
+
+        using (var raised = await SubmitAsync(id, "WorkOrderRaised", new { title = "3号楼楼道堆物清理", description = "消防隐患", deadline = today.AddDays(10), raisedBy = "浏河社区" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, raised.StatusCode);
+        }
+
+        string order = $"{id}:order:{today.Year}-001";
+        await Http.WaitForStepAsync(Staff, order, "WorkOrderClaimed");
+
+        var committeeLinks = await (await Staff.GetAsync($"/api/console/instances/{id}/links")).ReadJsonAsync();
+        var child = Assert.Single(committeeLinks["children"]!.AsArray());
+        Assert.Equal((order, "WorkOrderOrchestrator"), ((string?)child!["instanceId"], (string?)child["orchestratorName"]));
+        Assert.Null(committeeLinks["parent"]);
+
+        var orderLinks = await (await Staff.GetAsync($"/api/console/instances/{Uri.EscapeDataString(order)}/links")).ReadJsonAsync();
+        Assert.Equal((id, "JointCommitteeOrchestrator"), ((string?)orderLinks["parent"]!["instanceId"], (string?)orderLinks["parent"]!["orchestratorName"]));
+        Assert.Empty(orderLinks["children"]!.AsArray());
+    }
+
+    [Fact]
     public async Task A_committee_without_member_units_is_refused_before_it_starts()
     {
         using var start = await Staff.PostAsync($"/api/workflows/joint-committee?instanceId=jc-{Guid.NewGuid():N}", Http.Json(new

@@ -68,10 +68,25 @@ internal static class AuditLedger
         return rows;
     }
 
-    /// <summary>Every chain head of the hub (live and purged instances), optionally filtered by process name and tags.</summary>
+    /// <summary>
+    /// The head column keeping the value a tag had when the trail began (e.g. the first <c>year</c> of a yearly process
+    /// that continues as new with next year's tags): a column of its own, so it is never read back as a current tag.
+    /// </summary>
+    public static string FirstValueColumn(string tagColumn) => FirstValuePrefix + tagColumn["Tag_".Length..];
+
+    private const string FirstValuePrefix = "TagFirst_";
+
+    /// <summary>Azure Tables' limit on a property name (a long key of non-ASCII characters may reach it once encoded).</summary>
+    private const int MaxColumnNameLength = 255;
+
+    /// <summary>
+    /// Every chain head of the hub (live and purged instances), optionally filtered by process name and tags.
+    /// <paramref name="spanned"/>: a tag whose value only moves forward over the instance's life (a year): a head matches
+    /// when the value lies between the tag's first value and its current one, or equals the current one.
+    /// </summary>
     public static async IAsyncEnumerable<TableEntity> ReadHeadsAsync(
         TableClient history, string? name, IReadOnlyDictionary<string, string>? tags,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, KeyValuePair<string, string>? spanned = null)
     {
         string filter = TableClient.CreateQueryFilter($"RowKey eq {HeadRowKey}");
         if (!string.IsNullOrEmpty(name))
@@ -82,6 +97,13 @@ internal static class AuditLedger
         foreach (var (key, value) in tags ?? new Dictionary<string, string>())
         {
             filter += $" and {InstanceTags.ColumnName(key)} eq " + TableClient.CreateQueryFilter($"{value}");
+        }
+
+        if (spanned is { Key: var spannedKey, Value: var spannedValue })
+        {
+            string current = InstanceTags.ColumnName(spannedKey), first = FirstValueColumn(current);
+            filter += $" and ({current} eq " + TableClient.CreateQueryFilter($"{spannedValue}")
+                + $" or ({first} le " + TableClient.CreateQueryFilter($"{spannedValue}") + $" and {current} ge " + TableClient.CreateQueryFilter($"{spannedValue}") + "))";
         }
 
         await foreach (var row in history.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
@@ -141,7 +163,14 @@ internal static class AuditLedger
         foreach (var (key, value) in tags)
         {
             // Tags from the state carry their plain key; tags read back from a head row are already column names.
-            newHead[key.StartsWith("Tag_", StringComparison.Ordinal) ? key : InstanceTags.ColumnName(key)] = value;
+            string column = key.StartsWith("Tag_", StringComparison.Ordinal) ? key : InstanceTags.ColumnName(key);
+            newHead[column] = value;
+            // The first value stays (ContinueAsNew may change the tag): what the trail covered remains searchable.
+            string firstColumn = FirstValueColumn(column);
+            if (firstColumn.Length <= MaxColumnNameLength)
+            {
+                newHead[firstColumn] = head?.GetString(firstColumn) ?? head?.GetString(column) ?? value;
+            }
         }
 
         actions.Add(head is null

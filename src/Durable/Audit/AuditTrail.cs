@@ -92,11 +92,16 @@ public sealed class AuditTrail
         return new VerifiedAuditTrail(rows.Select(AuditLedger.Parse).OfType<AuditRecord>().ToList(), AuditChainVerifier.Verify(instanceId, rows, head, entries));
     }
 
-    /// <summary>Trails by process name and tags (e.g. street, community, year), purged instances included.</summary>
-    public async Task<List<AuditTrailHead>> SearchAsync(string? name, IReadOnlyDictionary<string, string>? tags, int max = 10_000, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Trails by process name and tags (e.g. street, community), purged instances included. <paramref name="spanned"/>
+    /// (e.g. <c>year</c> = 2026) also finds an instance whose tag has moved past the value since: a yearly process that
+    /// continued as new into 2027 covered 2026 (its trail keeps each tag's first value), so it is found for 2026 too.
+    /// </summary>
+    public async Task<List<AuditTrailHead>> SearchAsync(string? name, IReadOnlyDictionary<string, string>? tags, int max = 10_000, CancellationToken cancellationToken = default,
+        KeyValuePair<string, string>? spanned = null)
     {
         var list = new List<AuditTrailHead>();
-        await foreach (var row in AuditLedger.ReadHeadsAsync(History, name, tags, cancellationToken))
+        await foreach (var row in AuditLedger.ReadHeadsAsync(History, name, tags, cancellationToken, spanned))
         {
             list.Add(HeadOf(row));
             if (list.Count >= max)

@@ -98,7 +98,18 @@ public static class AuditEndpoints
             }
         }
 
-        if (await AuditExport.BuildAsync(trail, clock, name, tags, ct) is not { } zip)
+        // A year finds every trail that covered it, also a yearly process that continued as new into a later year.
+        KeyValuePair<string, string>? year = null;
+        if (tags.Remove("year", out string? y) && !(y.Length == 4 && y.All(char.IsAsciiDigit)))
+        {
+            tags["year"] = y; // not a year: matched as it is
+        }
+        else if (y is not null)
+        {
+            year = new("year", y);
+        }
+
+        if (await AuditExport.BuildAsync(trail, clock, name, tags, ct, year: year) is not { } zip)
         {
             return Problems.BadRequest($"The search matches more than {AuditExport.MaxTrails:N0} trails: narrow it (process, street, community, year).",
                 $"检索到的审计记录超过{AuditExport.MaxTrails:N0}条:请缩小范围(流程、街道、社区、年度)。", null, "export-too-large");

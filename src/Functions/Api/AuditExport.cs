@@ -17,9 +17,11 @@ internal static class AuditExport
     public const int MaxTrails = 10_000;
 
     /// <summary>The zip, or null when the search matches more than <paramref name="maxTrails"/> trails.</summary>
-    public static async Task<byte[]?> BuildAsync(AuditTrail trail, TimeProvider clock, string? name, IReadOnlyDictionary<string, string> tags, CancellationToken ct, int maxTrails = MaxTrails)
+    /// <param name="year">The year searched: trails whose executions covered it (see <see cref="AuditTrail.SearchAsync"/>).</param>
+    public static async Task<byte[]?> BuildAsync(AuditTrail trail, TimeProvider clock, string? name, IReadOnlyDictionary<string, string> tags,
+        CancellationToken ct, int maxTrails = MaxTrails, KeyValuePair<string, string>? year = null)
     {
-        var found = await trail.SearchAsync(name, tags, maxTrails + 1, ct);
+        var found = await trail.SearchAsync(name, tags, maxTrails + 1, ct, year);
         if (found.Count > maxTrails)
         {
             return null;
@@ -63,7 +65,7 @@ internal static class AuditExport
         var manifest = new
         {
             createdAt = clock.GetUtcNow().UtcDateTime,
-            search = new { process = name, tags },
+            search = new { process = name, tags, year = year?.Value },
             instances = heads.Select(h => new { h.InstanceId, h.Name, h.Sequence, h.Hash, h.Purged }).ToList(),
             recordCount,
             files = files.Select(f => new { name = f.Name, bytes = f.Bytes.Length, sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(f.Bytes)) }).ToList(),

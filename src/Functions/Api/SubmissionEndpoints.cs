@@ -116,6 +116,10 @@ public static class SubmissionEndpoints
             case SubmissionStatus.Pending:
                 var pending = ToResponse(outcome);
                 return Results.Json(pending, statusCode: 202).WithLocation(pending.OutcomeUri);
+            case SubmissionStatus.Rejected when Governance.Workflows.Common.StateConflictRules.Contains(decision?.Rule):
+                // The body is fine but what it names is not in the state it needs (yet): the same body may be taken later.
+                return Problems.Result(409, "Conflict", decision!.MessageEn ?? "The submission conflicts with the current state.", decision.MessageZh ?? "提交与当前状态冲突。",
+                    decision.Field, decision.Rule, extra);
             case SubmissionStatus.Rejected:
                 return Problems.BadRequest(decision!.MessageEn ?? "The submission breaks a rule of the step.", decision.MessageZh ?? "提交不符合该步骤的规则。",
                     decision.Field, decision.Rule ?? "rejected", extra);

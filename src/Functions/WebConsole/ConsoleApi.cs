@@ -3,6 +3,7 @@ using Governance.Durable;
 using Governance.Functions.Api;
 using Governance.Functions.Security;
 using Governance.Workflows.Catalog;
+using Governance.Workflows.Common;
 
 namespace Governance.Functions.WebConsole;
 
@@ -48,6 +49,11 @@ public static class ConsoleApi
         return TypedResults.Ok(counts.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value));
     }
 
+    /// <summary>
+    /// Links both ways, whichever way the child was started: a sub-orchestration is in its parent's history (and its own
+    /// start names the parent); an instance an activity started (a committee's project or work order) carries the
+    /// starter in its <see cref="LinkedProjects.ParentTag"/> tag, so the parent finds it by a tag query.
+    /// </summary>
     private static async Task<IResult> LinksAsync(string id, IWorkflowCatalog catalog, DurableTaskClient client, CancellationToken ct)
     {
         if (WorkflowEndpoints.ValidateInstanceId(id, "id") is { } bad)
@@ -55,19 +61,33 @@ public static class ConsoleApi
             return bad;
         }
 
-        if (await client.GetInstanceAsync(id, false, ct) is null)
+        if (await client.GetInstanceAsync(id, false, ct) is not { } instance)
         {
             return Problems.InstanceNotFound(id);
         }
 
+        LinkedInstance Linked(string instanceId, string name)
+            => new(instanceId, name, WorkflowEndpoints.DefinitionFor(catalog, name)?.DisplayNameZh, WorkflowEndpoints.DefinitionFor(catalog, name)?.DisplayNameEn);
+
         var history = await client.GetInstanceHistoryAsync(id, null, ct);
-        var parent = history.OfType<ExecutionStartedEvent>().FirstOrDefault()?.Parent;
-        var children = history.OfType<SubOrchestrationInstanceCreatedEvent>()
-            .Select(c => new LinkedInstance(c.InstanceId, c.Name, WorkflowEndpoints.DefinitionFor(catalog, c.Name)?.DisplayNameZh, WorkflowEndpoints.DefinitionFor(catalog, c.Name)?.DisplayNameEn))
-            .DistinctBy(c => c.InstanceId).ToList();
-        return TypedResults.Ok(new InstanceLinks(
-            parent is null ? null : new LinkedInstance(parent.InstanceId, parent.Name, WorkflowEndpoints.DefinitionFor(catalog, parent.Name)?.DisplayNameZh, WorkflowEndpoints.DefinitionFor(catalog, parent.Name)?.DisplayNameEn),
-            children));
+        LinkedInstance? parent = history.OfType<ExecutionStartedEvent>().FirstOrDefault()?.Parent is { } sub ? Linked(sub.InstanceId, sub.Name) : null;
+        if (parent is null && instance.Tags.TryGetValue(LinkedProjects.ParentTag, out string? starter)
+            && await client.GetInstanceAsync(starter, false, ct) is { } started)
+        {
+            parent = Linked(started.InstanceId, started.Name);
+        }
+
+        var children = history.OfType<SubOrchestrationInstanceCreatedEvent>().Select(c => Linked(c.InstanceId, c.Name)).ToList();
+        if (id.Length <= InstanceTags.MaxValueLength) // a longer id cannot be a tag value: no child carries it
+        {
+            var byTag = new OrchestrationQuery(PageSize: 200) { Tags = new Dictionary<string, string> { [LinkedProjects.ParentTag] = id } };
+            await foreach (var child in client.GetAllInstancesAsync(byTag))
+            {
+                children.Add(Linked(child.InstanceId, child.Name));
+            }
+        }
+
+        return TypedResults.Ok(new InstanceLinks(parent, children.DistinctBy(c => c.InstanceId).ToList()));
     }
 }
 

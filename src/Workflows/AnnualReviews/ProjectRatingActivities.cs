@@ -33,8 +33,15 @@ public sealed class FindYearProjectsActivity(DurableTaskClient client) : TaskAct
 /// <summary>Input of <see cref="SubmitProjectRatingActivity"/>; <see cref="SubmissionId"/> makes a retry the same submission.</summary>
 public sealed record ProjectRatingSubmission(string ProjectInstanceId, string SubmissionId, SatisfactionRated Rating);
 
-/// <summary>How the project's instance answered.</summary>
-public sealed record ProjectRatingAnswer(SubmissionStatus Status, string? Rule, string? MessageEn);
+/// <summary>
+/// How the project's instance answered. <see cref="SubmissionStatus.Pending"/> means it has not answered yet (busy, or
+/// suspended): not <see cref="Answered"/>, and asked again later.
+/// </summary>
+public sealed record ProjectRatingAnswer(SubmissionStatus Status, string? Rule, string? MessageEn)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Answered => Status != SubmissionStatus.Pending;
+}
 
 /// <summary>
 /// Submits the meeting's rating to the project as its satisfaction step, through the same submission API staff use:
@@ -49,7 +56,14 @@ public sealed class SubmitProjectRatingActivity(DurableTaskClient client) : Task
             new SubmitOptions { SubmissionId = input.SubmissionId, WaitFor = TimeSpan.FromSeconds(30) });
         if (outcome.Status == SubmissionStatus.Pending)
         {
-            throw new TimeoutException($"{input.ProjectInstanceId} has not decided the rating yet; the activity is retried with the same submission id.");
+            return new ProjectRatingAnswer(SubmissionStatus.Pending, null, $"{input.ProjectInstanceId} has not decided the rating yet");
+        }
+
+        if (outcome.Status == SubmissionStatus.NotAwaited
+            && await client.GetInstanceAsync(input.ProjectInstanceId) is { RuntimeStatus: OrchestrationRuntimeStatus.Suspended or OrchestrationRuntimeStatus.Pending } paused)
+        {
+            // Refused only because the project is paused or not started: it takes the rating once it runs (the same id may be sent again).
+            return new ProjectRatingAnswer(SubmissionStatus.Pending, null, $"{input.ProjectInstanceId} is {paused.RuntimeStatus}");
         }
 
         return new ProjectRatingAnswer(outcome.Status, outcome.Decision?.Rule, outcome.Decision?.MessageEn);

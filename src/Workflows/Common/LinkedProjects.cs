@@ -29,7 +29,11 @@ public sealed record LinkedProjectStart(string ParentInstanceId, string ParentWo
 /// </summary>
 public static class LinkedProjects
 {
-    /// <summary>Tag keys the child carries so it can be found from the parent (values longer than a tag allows are left out; the input keeps them).</summary>
+    /// <summary>
+    /// Tag keys the child carries so it can be found from the parent (values longer than a tag allows are left out; the
+    /// input keeps them). Every instance a process starts through an activity (projects, work orders) carries them: the
+    /// console's linked instances find such children by this tag, as they find sub-orchestrations by the history.
+    /// </summary>
     public const string ParentTag = "parentInstance";
     public const string ParentWorkflowTag = "parentWorkflow";
 

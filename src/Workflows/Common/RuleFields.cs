@@ -71,6 +71,7 @@ public static class RuleFields
         ["meeting.ratings"] = "ratings",
         ["meeting.inspection"] = "ratings",
         ["meeting.satisfaction"] = "ratings",
+        [StateConflictRules.ProjectNotAtRatingStep] = "ratings",
         ["team.empty"] = "members",
         ["team.memberName"] = "members",
         ["team.duties"] = "members",

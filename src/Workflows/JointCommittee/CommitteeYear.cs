@@ -32,7 +32,9 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
     private readonly Dictionary<string, IReadOnlyList<string>> resources = new(StringComparer.Ordinal);
     private readonly List<LinkedProject> projects = [];
     private int extraSessions;
-    private int workOrders;
+    // Orders of this year: the previous year may have filed some for it after it ended (its assessment still open).
+    private int workOrders = input.PreviousYear is { } previous && previous.Year == input.Year - 1 ? previous.WorkOrdersFiledInNextYear : 0;
+    private int workOrdersNextYear;
 
     public async Task<JointCommitteeYearSummary> RunAsync()
     {
@@ -69,8 +71,18 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
         yearEnds.Cancel();
         await Task.WhenAll(alongside);
         await publicity.Last; // minutes taken while waiting for the new year may have queued a projects list
-        return new JointCommitteeYearSummary(year, meetings, extraSessions, problems.Count, resources.Count, projects, workOrders, scores);
+        return new JointCommitteeYearSummary(year, meetings, extraSessions, problems.Count, resources.Count, projects, workOrders, scores, workOrdersNextYear);
     }
+
+    /// <summary>
+    /// The year work taken today is filed under: this year, or the next once this year has ended (1 January) while its
+    /// assessment is still open or publicised. Orders and projects then carry the year they arrive in (ids, tags), so the
+    /// next year's processes (numbering, the evaluation meeting's search by year) count them, not the year gone.
+    /// </summary>
+    private int FilingYear => tracker.Today.Year > input.Year ? input.Year + 1 : input.Year;
+
+    /// <summary>The orders filed under <paramref name="filingYear"/> so far: the next year's count on from what the previous year filed for it.</summary>
+    private int OrdersFiledIn(int filingYear) => filingYear == input.Year ? workOrders : workOrdersNextYear;
 
     // ---- Regular meetings (联席会议), one a quarter -------------------------------------------------------------
 
@@ -231,10 +243,11 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
             // approval…), linked both ways; its key is the year and its own name (unique across the committee's years,
             // and never another project's id whatever started or failed before it). Matched again later in the year it is
             // the same project: that instance, listed once.
-            string key = LinkedProjects.KeyFor(input.Year, p.ProjectName);
+            int filingYear = FilingYear;
+            string key = LinkedProjects.KeyFor(filingYear, p.ProjectName);
             try
             {
-                var link = await LinkedProjects.StartAsync(tracker, key, new ProjectLifecycleInput(input.Street, input.Community, input.Year,
+                var link = await LinkedProjects.StartAsync(tracker, key, new ProjectLifecycleInput(input.Street, input.Community, filingYear,
                     p.ProjectName, PerProjectCap: p.PerProjectCap));
                 if (!projects.Any(known => known.InstanceId == link.InstanceId))
                 {
@@ -376,7 +389,7 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
     /// </summary>
     private async Task RaiseWorkOrdersAsync(CancellationToken yearEnds)
     {
-        Task<WorkOrderRaised> WaitForNext() => ctx.WaitForSubmission<WorkOrderRaised, WorkOrderRaised>(nameof(WorkOrderRaised), o =>
+        Task<FiledOrder> WaitForNext() => ctx.WaitForSubmission<WorkOrderRaised, FiledOrder>(nameof(WorkOrderRaised), o =>
         {
             try
             {
@@ -387,32 +400,44 @@ internal sealed class CommitteeYear(ProcessTracker tracker, JointCommitteeInput 
                 throw HumanStep.Refusal(refused);
             }
 
-            string id = WorkOrderOrchestrator.InstanceIdFor(ctx.InstanceId, input.Year, workOrders + 1);
-            return SubmissionAcceptance.Of(o, $"Work order {workOrders + 1} raised as {id}.", $"第{workOrders + 1}号工单已发出（{id}）。");
+            int filingYear = FilingYear, number = OrdersFiledIn(filingYear) + 1;
+            string id = WorkOrderOrchestrator.InstanceIdFor(ctx.InstanceId, filingYear, number);
+            return SubmissionAcceptance.Of(new FiledOrder(o, filingYear, number), $"Work order {number} of {filingYear} raised as {id}.", $"{filingYear}年第{number}号工单已发出（{id}）。");
         }, cancellationToken: yearEnds);
 
-        Task<WorkOrderRaised> next = WaitForNext();
+        Task<FiledOrder> next = WaitForNext();
         while (true)
         {
-            var order = await next;
-            int number = ++workOrders;
+            var (order, filingYear, number) = await next;
+            if (filingYear == input.Year)
+            {
+                workOrders++;
+            }
+            else
+            {
+                workOrdersNextYear++;
+            }
+
             next = WaitForNext(); // the next order is taken while this one starts
-            string id = WorkOrderOrchestrator.InstanceIdFor(ctx.InstanceId, input.Year, number);
+            string id = WorkOrderOrchestrator.InstanceIdFor(ctx.InstanceId, filingYear, number);
             try
             {
                 await ctx.CallActivityAsync<string>(nameof(StartWorkOrderActivity), new StartWorkOrderRequest(id,
-                    new WorkOrderInput(ctx.InstanceId, input.Street, input.Community, input.Year, number, order, members.Units, tracker.Today, rules)), StartRetry);
+                    new WorkOrderInput(ctx.InstanceId, input.Street, input.Community, filingYear, number, order, members.Units, tracker.Today, rules)), StartRetry);
             }
             catch (TaskFailedException failed)
             {
                 // The order was taken but its instance could not be started: say so, and keep taking orders.
-                await tracker.NotifyAsync($"{nameof(WorkOrderRaised)}.{number}.notStarted", NotificationKinds.Escalation, nameof(WorkOrderRaised), "吹哨派单", "Raise a work order",
+                await tracker.NotifyAsync($"{nameof(WorkOrderRaised)}.{(filingYear == input.Year ? string.Empty : $"{filingYear}-")}{number}.notStarted", NotificationKinds.Escalation, nameof(WorkOrderRaised), "吹哨派单", "Raise a work order",
                     Roles.Community, EscalationLevel.Supervisor, order.Deadline,
                     $"第{number}号工单“{order.Title}”未能启动({failed.FailureDetails.ErrorMessage}),请重新派单。",
                     $"Work order {number} '{order.Title}' could not be started ({failed.FailureDetails.ErrorMessage}); raise it again.");
             }
         }
     }
+
+    /// <summary>A taken order with the year it is filed under and its number in that year.</summary>
+    private sealed record FiledOrder(WorkOrderRaised Order, int Year, int Number);
 
     // ---- Year-end assessment (年底测评) -----------------------------------------------------------------------
 

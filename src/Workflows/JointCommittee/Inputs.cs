@@ -59,7 +59,11 @@ public sealed record JointCommitteeInput(
 /// <summary>A regular meeting of the year: held on its date, or missed (the quarter ended without it).</summary>
 public sealed record RegularMeetingRecord(int Quarter, string Chair, DateOnly? Date, bool Held, bool MinutesRecorded);
 
-/// <summary>What a year leaves to the next: its meetings, counts and the member units' scores (details are in the year's history).</summary>
+/// <summary>
+/// What a year leaves to the next: its meetings, counts and the member units' scores (details are in the year's history).
+/// <see cref="WorkOrdersFiledInNextYear"/>: orders raised after the year ended while its assessment was still open,
+/// filed under the next year (the next year numbers its own orders after them).
+/// </summary>
 public sealed record JointCommitteeYearSummary(
     int Year,
     IReadOnlyList<RegularMeetingRecord> RegularMeetings,
@@ -68,7 +72,8 @@ public sealed record JointCommitteeYearSummary(
     int UnitsWithResources,
     IReadOnlyList<LinkedProject> Projects,
     int WorkOrdersRaised,
-    IReadOnlyList<UnitScore> Scores);
+    IReadOnlyList<UnitScore> Scores,
+    int WorkOrdersFiledInNextYear = 0);
 
 /// <summary>A project matched at a joint meeting and led by a member unit, with the instance id of its community-project.</summary>
 public sealed record LinkedProject(string ProjectName, string LeadUnit, string InstanceId);

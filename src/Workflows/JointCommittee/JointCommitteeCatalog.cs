@@ -51,6 +51,8 @@ public static class JointCommitteeCatalog
         if (i.CommitteeInstanceId.Length <= Governance.Durable.InstanceTags.MaxValueLength)
         {
             tags[CommitteeTag] = i.CommitteeInstanceId;
+            tags[LinkedProjects.ParentTag] = i.CommitteeInstanceId; // the tag every instance started by an activity carries (console links)
+            tags[LinkedProjects.ParentWorkflowTag] = JointCommitteeOrchestrator.WorkflowName;
         }
 
         return tags;
