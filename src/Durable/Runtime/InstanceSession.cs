@@ -81,6 +81,7 @@ internal sealed class InstanceSession(string instanceId, int partition)
         State = null;
         Executor = null;
         History = [];
+        Tail = null;
         SeenMessageIds = new(StringComparer.Ordinal);
         Undispatched = [];
         ActivityRows.Clear();
