@@ -99,6 +99,7 @@ internal sealed class OrchestrationStepRunner(
     {
         var loaded = await store.LoadAsync(session.InstanceId, token);
         session.Loaded = true;
+        session.AssumedEmpty = false;
         session.State = loaded?.State;
         session.ETag = loaded?.ETag ?? default;
         session.History = loaded?.History ?? [];
@@ -135,8 +136,10 @@ internal sealed class OrchestrationStepRunner(
             session.ETag = await store.CommitAsync(new StepCommit(plan.State, expected, plan.FirstSequence, plan.NewEvents, plan.NewOutbox, deletes)
             {
                 Submissions = plan.Submissions,
+                AuditHeadAbsent = session.AssumedEmpty,
             }, token);
             session.DispatchedRows.Clear();
+            session.AssumedEmpty = false;
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {

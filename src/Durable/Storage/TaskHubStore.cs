@@ -25,6 +25,9 @@ internal sealed record StepCommit(
 {
     /// <summary>Outcomes of the submissions this step decided: written in the same transaction as the state row.</summary>
     public IReadOnlyList<Submissions.SubmissionRecord> Submissions { get; init; } = [];
+
+    /// <summary>The partition is taken to be new: its audit head is inserted without being read (a head there makes the commit conflict).</summary>
+    public bool AuditHeadAbsent { get; init; }
 }
 
 /// <summary>
@@ -257,7 +260,7 @@ internal sealed class TaskHubStore
         }
 
         // The step's audit records (Audit/AuditLedger) are part of its commit, never written "later".
-        outcomes.AddRange(await Audit.AuditLedger.ActionsForStepAsync(History, commit.State, commit.NewEvents, auditedActivities, cancellationToken));
+        outcomes.AddRange(await Audit.AuditLedger.ActionsForStepAsync(History, commit.State, commit.NewEvents, auditedActivities, commit.AuditHeadAbsent, cancellationToken));
 
         // Entity-group transactions hold at most 100 operations and 4 MiB; keep the last batch for the state row.
         int batchLimit = 99 - outcomes.Count;
