@@ -118,7 +118,7 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         }
         else
         {
-            await hub.SendAsync(message, cancellation, newInstance: created);
+            await hub.SendStartAsync(message, newInstance: created, cancellation);
         }
 
         return instanceId;
