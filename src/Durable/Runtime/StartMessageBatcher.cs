@@ -70,12 +70,14 @@ internal sealed class StartMessageBatcher(TaskHubStore store)
             lane.Sending = true;
         }
 
-        if (lead)
-        {
-            _ = Task.Run(() => DrainAsync(lane), CancellationToken.None);
-        }
+        return lead ? LeadAsync(lane, waiting) : waiting.Stored.Task.WaitAsync(cancellationToken);
+    }
 
-        return waiting.Stored.Task.WaitAsync(cancellationToken);
+    /// <summary>The caller that found no send under way sends the first batch (its own start first) itself, so a lone start waits for no other thread.</summary>
+    private static async Task LeadAsync(Lane lane, Waiting own)
+    {
+        await DrainAsync(lane, handOff: true);
+        await own.Stored.Task;
     }
 
     /// <summary>The messages a control-queue message holds: one, or the batch of starts it carries.</summary>
@@ -84,8 +86,11 @@ internal sealed class StartMessageBatcher(TaskHubStore store)
             ? JsonSerializer.Deserialize<List<TaskMessage>>(text, DurableJson.Options)!
             : [await store.ParseQueueTextAsync(text)];
 
-    /// <summary>Sends what waits in the lane, batch after batch, until nothing does.</summary>
-    private static async Task DrainAsync(Lane lane)
+    /// <summary>
+    /// Sends what waits in the lane, batch after batch, until nothing does; with <paramref name="handOff"/>, only the
+    /// first batch, leaving the rest to a pool thread (the leading caller returns once its own start is stored).
+    /// </summary>
+    private static async Task DrainAsync(Lane lane, bool handOff)
     {
         while (true)
         {
@@ -123,6 +128,21 @@ internal sealed class StartMessageBatcher(TaskHubStore store)
             catch (Exception ex)
             {
                 batch.ForEach(w => w.Stored.TrySetException(ex));
+            }
+
+            if (handOff)
+            {
+                lock (lane)
+                {
+                    if (lane.Queue.Count == 0)
+                    {
+                        lane.Sending = false;
+                        return;
+                    }
+                }
+
+                _ = Task.Run(() => DrainAsync(lane, handOff: false), CancellationToken.None);
+                return;
             }
         }
     }
