@@ -131,6 +131,9 @@ public sealed class MultiHostScenarios(string connectionString, bool quick, List
         Console.WriteLine();
     }
 
+    private static string Breakdown(Dictionary<string, long> calls, int per)
+        => string.Join(", ", calls.Where(kv => kv.Value > 0).OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value / (double)per:F2}"));
+
     // ---- 8. start rate -----------------------------------------------------------------------------------------
 
     /// <summary>How fast one client issues starts with many concurrent callers (the worker runs them in another process).</summary>
@@ -154,18 +157,22 @@ public sealed class MultiHostScenarios(string connectionString, bool quick, List
                     }
 
                     var callsBefore = client.Calls.Snapshot();
+                    var workerBefore = await workers[0].CallsAsync();
                     var cpu0 = Memory.Cpu();
                     long t0 = Stopwatch.GetTimestamp();
                     var ids = await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(() => client.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloCities5)))));
                     double issued = Stopwatch.GetElapsedTime(t0).TotalSeconds;
                     var cpu1 = Memory.Cpu();
                     var calls = RequestCounter.Diff(client.Calls.Snapshot(), callsBefore).Where(kv => kv.Value > 0);
+                    var workerDuring = RequestCounter.Diff(await workers[0].CallsAsync(), workerBefore);
                     rates.Add(callers / issued);
                     using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
                     var metas = await Task.WhenAll(ids.Select(id => client.WaitAsync(id, cts.Token)));
                     double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
                     int completed = metas.Count(m => m?.RuntimeStatus == OrchestrationRuntimeStatus.Completed);
                     Console.WriteLine($"  run {rep}: issued {callers} starts in {issued:F2} s → {callers / issued:F0} starts/s (client CPU {(cpu1.Self - cpu0.Self).TotalMilliseconds / callers:F2} ms/start, Azurite {(cpu1.Azurite - cpu0.Azurite).TotalMilliseconds / callers:F2} ms/start; calls: {string.Join(", ", calls.Select(kv => $"{kv.Key} ×{kv.Value}"))}); all {completed} completed after {seconds:F1} s");
+                    var workerAfter = RequestCounter.Diff(await workers[0].CallsAsync(), workerBefore);
+                    Console.WriteLine($"    worker calls while issuing: {workerDuring.Values.Sum() / (double)callers:F2} per start ({Breakdown(workerDuring, callers)}); until all completed: {workerAfter.Values.Sum() / (double)callers:F2} per instance ({Breakdown(workerAfter, callers)})");
                 }
                 finally
                 {

@@ -10,6 +10,7 @@ public sealed class WorkerProcess : IAsyncDisposable
 {
     private readonly Process process;
     private volatile int owned;
+    private TaskCompletionSource<Dictionary<string, long>>? callsReply;
 
     private WorkerProcess(Process process)
     {
@@ -19,6 +20,10 @@ public sealed class WorkerProcess : IAsyncDisposable
             if (e.Data?.StartsWith("owned ", StringComparison.Ordinal) == true && int.TryParse(e.Data[6..], out int n))
             {
                 owned = n;
+            }
+            else if (e.Data?.StartsWith("calls ", StringComparison.Ordinal) == true)
+            {
+                callsReply?.TrySetResult(System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(e.Data[6..])!);
             }
             else if (!string.IsNullOrEmpty(e.Data))
             {
@@ -45,6 +50,15 @@ public sealed class WorkerProcess : IAsyncDisposable
             process.Refresh();
             return process.HasExited ? TimeSpan.Zero : process.TotalProcessorTime;
         }
+    }
+
+    /// <summary>The worker's storage calls so far by kind (asked over stdin, answered on stdout).</summary>
+    public async Task<Dictionary<string, long>> CallsAsync()
+    {
+        callsReply = new TaskCompletionSource<Dictionary<string, long>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await process.StandardInput.WriteLineAsync("calls");
+        await process.StandardInput.FlushAsync();
+        return await callsReply.Task.WaitAsync(TimeSpan.FromSeconds(20));
     }
 
     public static WorkerProcess Start(string connectionString, string hubName, string workerId)
@@ -84,7 +98,16 @@ public sealed class WorkerProcess : IAsyncDisposable
     {
         string connectionString = Environment.GetEnvironmentVariable("BENCH_CONNECTION_STRING")!;
         await using var host = await BenchHost.StartAsync(connectionString, hubName, workerId: workerId, ownedPartitions: 0);
-        var stdinClosed = Task.Run(() => Console.In.ReadToEnd());
+        var stdinClosed = Task.Run(() =>
+        {
+            while (Console.In.ReadLine() is { } line)
+            {
+                if (line == "calls")
+                {
+                    Console.WriteLine("calls " + System.Text.Json.JsonSerializer.Serialize(host.Calls.Snapshot()));
+                }
+            }
+        });
         int last = -1;
         while (!stdinClosed.IsCompleted)
         {

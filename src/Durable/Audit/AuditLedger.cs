@@ -26,7 +26,7 @@ internal static class AuditLedger
     /// step, none when it has none (then no storage call is made).
     /// </summary>
     public static async Task<IReadOnlyList<TableTransactionAction>> ActionsForStepAsync(
-        TableClient history, InstanceState state, IReadOnlyList<HistoryEvent> newEvents, ISet<string> auditedActivities, CancellationToken cancellationToken)
+        TableClient history, InstanceState state, IReadOnlyList<HistoryEvent> newEvents, ISet<string> auditedActivities, bool headAbsent, CancellationToken cancellationToken)
     {
         var drafts = AuditRecordBuilder.DraftsFor(state.ExecutionId, newEvents, auditedActivities);
         if (drafts.Count == 0)
@@ -34,7 +34,8 @@ internal static class AuditLedger
             return [];
         }
 
-        var head = await ReadHeadAsync(history, state.InstanceId, cancellationToken);
+        // A new instance has no head yet; were one there (a purged instance's trail), inserting the head conflicts.
+        var head = headAbsent ? null : await ReadHeadAsync(history, state.InstanceId, cancellationToken);
         return Chain(state.InstanceId, head, drafts, state.Name, state.Tags, purged: false).Actions;
     }
 

@@ -32,18 +32,36 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default)
     {
         await hub.EnsureStorageAsync(cancellation);
+        string instanceId;
+        PendingStart? pending;
         await hub.StartGate.WaitAsync(cancellation);
         try
         {
-            return await StartAsync(orchestratorName, input, options, cancellation);
+            (instanceId, pending) = await CreateAsync(orchestratorName, input, options, cancellation);
         }
         finally
         {
             hub.StartGate.Release();
         }
+
+        if (pending is { } start)
+        {
+            // Outside the gate: the start shares a queue message with the others waiting for its control queue (one
+            // send at a time per queue, so waiting holds no connection), and the gate admits further starts meanwhile.
+            await hub.SendStartAsync(start.Message, start.NewInstance, cancellation);
+        }
+
+        return instanceId;
     }
 
-    private async Task<string> StartAsync(TaskName orchestratorName, object? input, StartOrchestrationOptions? options, CancellationToken cancellation)
+    /// <summary>A start message still to be sent (small enough to share a queue message), and whether the instance is new.</summary>
+    private sealed record PendingStart(TaskMessage Message, bool NewInstance);
+
+    /// <summary>Input this long or longer is sent within the start gate, alone: its message may need a blob.</summary>
+    private const int MaxSharedStartInputChars = 8_000;
+
+    /// <summary>Writes the instance row (and a scheduled start's timer row, or a large start's message); returns a small start's message to send.</summary>
+    private async Task<(string InstanceId, PendingStart? Start)> CreateAsync(TaskName orchestratorName, object? input, StartOrchestrationOptions? options, CancellationToken cancellation)
     {
         string instanceId = options?.InstanceId ?? Guid.NewGuid().ToString("N");
         InstanceIds.EnsureValid(instanceId);
@@ -115,13 +133,16 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
         if (startAt is { } due)
         {
             await hub.ScheduleTimerAsync(due, message, cancellation);
-        }
-        else
-        {
-            await hub.SendAsync(message, cancellation, newInstance: created);
+            return (instanceId, null);
         }
 
-        return instanceId;
+        if (serializedInput?.Length >= MaxSharedStartInputChars)
+        {
+            await hub.SendAsync(message, cancellation, newInstance: created);
+            return (instanceId, null);
+        }
+
+        return (instanceId, new PendingStart(message, created));
     }
 
     public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default)

@@ -100,9 +100,10 @@ public sealed class DurableTaskOptions
     public int? MaxStorageConnectionsPerEndpoint { get; set; }
 
     /// <summary>
-    /// Starts one client issues to storage at the same time; more callers wait their turn. A thousand concurrent
-    /// starts would otherwise open a thousand connections at once, whose set-up costs the storage service more than
-    /// the starts themselves (2–3× on Azurite); 32 keep the storage service busy without that cost.
+    /// Starts one client issues to storage at the same time (their instance rows; their start messages then go one
+    /// send at a time per control queue, shared); more callers wait their turn. A thousand concurrent starts would
+    /// otherwise open a thousand connections at once, whose set-up costs the storage service more than the starts
+    /// themselves (2–3× on Azurite); 32 keep the storage service busy without that cost.
     /// </summary>
     [Range(1, 10_000)]
     public int MaxConcurrentStarts { get; set; } = 32;

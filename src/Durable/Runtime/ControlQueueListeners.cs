@@ -17,6 +17,7 @@ internal sealed class ControlQueueListeners(
 {
     private readonly ConcurrentDictionary<int, CancellationTokenSource> listeners = new();
     private readonly ConcurrentDictionary<int, WakeSignal> wakes = new();
+    private readonly StartMessageBatcher starts = new(store);
 
     /// <summary>Start messages this host sent for instances it just created (their history is known to be empty), by message id.</summary>
     private readonly ConcurrentDictionary<string, int> newInstanceHints = new(StringComparer.Ordinal);
@@ -28,6 +29,9 @@ internal sealed class ControlQueueListeners(
 
     private readonly ConcurrentDictionary<int, bool> idle = new();
 
+    /// <summary>Test hook: client starts waiting to share the next queue message of their control queue.</summary>
+    public int StartsWaiting => starts.WaitingCount;
+
     /// <summary>Test hook: true while the partition's listener waits after finding its queue empty.</summary>
     public bool IsIdle(int partition) => idle.GetValueOrDefault(partition);
 
@@ -37,7 +41,8 @@ internal sealed class ControlQueueListeners(
     /// it in queue order, so it never overtakes a message another host or client sent before it. Otherwise it wakes
     /// the owning host, best effort (that host's polling is the fallback).
     /// </summary>
-    public async Task SendAsync(TaskMessage message, CancellationToken cancellationToken, bool newInstance = false)
+    /// <param name="coalesce">A client's start: it may share its queue message with other starts to the same queue (see <see cref="StartMessageBatcher"/>).</param>
+    public async Task SendAsync(TaskMessage message, CancellationToken cancellationToken, bool newInstance = false, bool coalesce = false)
     {
         QueueClient queue = store.ControlQueueFor(message.InstanceId);
         int partition = PartitionHash.PartitionOf(message.InstanceId, options.PartitionCount);
@@ -53,8 +58,15 @@ internal sealed class ControlQueueListeners(
         }
 
         string text = await store.ToQueueTextAsync(message);
+        if (coalesce)
+        {
+            await starts.SendAsync(partition, text, cancellationToken);
+        }
+        else
+        {
+            await queue.SendMessageAsync(text, null, TimeSpan.FromSeconds(-1), cancellationToken);
+        }
 
-        await queue.SendMessageAsync(text, null, TimeSpan.FromSeconds(-1), cancellationToken);
         if (owned)
         {
             Wake(partition);
@@ -134,10 +146,10 @@ internal sealed class ControlQueueListeners(
                 foreach (var raw in received.Value)
                 {
                     var trigger = new QueueMessageTrigger(queue, raw.MessageId, raw.PopReceipt);
-                    TaskMessage message;
+                    IReadOnlyList<TaskMessage> messages;
                     try
                     {
-                        message = await store.ParseQueueTextAsync(raw.MessageText);
+                        messages = await StartMessageBatcher.ParseAsync(store, raw.MessageText);
                     }
                     catch (Exception ex)
                     {
@@ -147,14 +159,20 @@ internal sealed class ControlQueueListeners(
                         continue;
                     }
 
-                    if (raw.DequeueCount > options.MaxDequeueCount)
+                    // A batch of starts is one queue message: each instance holds a share of it.
+                    var shared = messages.Count > 1 ? new SharedQueueMessage(trigger, messages.Count) : null;
+                    foreach (var one in messages)
                     {
-                        message = await PoisonAsync(message, raw.DequeueCount, cancellationToken);
-                    }
+                        var message = one;
+                        if (raw.DequeueCount > options.MaxDequeueCount)
+                        {
+                            message = await PoisonAsync(message, raw.DequeueCount, cancellationToken);
+                        }
 
-                    // A redelivered start may have been recorded already: it is not hinted (the hint would only cost a conflict).
-                    bool newInstance = newInstanceHints.TryRemove(message.Id, out _) || (message.NewInstance && raw.DequeueCount == 1);
-                    sessions.Deliver(message, trigger, newInstance);
+                        // A redelivered start may have been recorded already: it is not hinted (the hint would only cost a conflict).
+                        bool newInstance = newInstanceHints.TryRemove(message.Id, out _) || (message.NewInstance && raw.DequeueCount == 1);
+                        sessions.Deliver(message, shared?.NewShare() ?? trigger, newInstance);
+                    }
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -323,6 +323,13 @@ public sealed class DurableTaskHub : IAsyncDisposable
     internal Task SendAsync(TaskMessage message, CancellationToken cancellationToken, bool newInstance = false)
         => controlQueues.SendAsync(message, cancellationToken, newInstance);
 
+    /// <summary>Test hook: client starts waiting to share the next queue message of their control queue.</summary>
+    internal int StartsWaitingToSend => controlQueues.StartsWaiting;
+
+    /// <summary>Sends a client's start message; concurrent starts to one control queue share a queue message (<see cref="StartMessageBatcher"/>).</summary>
+    internal Task SendStartAsync(TaskMessage message, bool newInstance, CancellationToken cancellationToken)
+        => controlQueues.SendAsync(message, cancellationToken, newInstance, coalesce: true);
+
     /// <summary>Writes a timer row; if this host owns the partition it also schedules the timer in memory.</summary>
     internal async Task ScheduleTimerAsync(DateTime fireAt, TaskMessage message, CancellationToken cancellationToken)
     {

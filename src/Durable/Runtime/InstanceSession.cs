@@ -26,6 +26,13 @@ internal sealed class InstanceSession(string instanceId, int partition)
     // Owned by the session's processing loop.
     public List<Trigger> HeldTriggers { get; } = [];
     public bool Loaded { get; set; }
+
+    /// <summary>
+    /// Loaded from a start hint rather than from storage: the partition is taken to be empty, so its first commit
+    /// inserts the state row and the audit head without reading them (an existing row makes it conflict and reload).
+    /// </summary>
+    public bool AssumedEmpty { get; set; }
+
     public InstanceState? State { get; set; }
     public ETag ETag { get; set; }
     public List<HistoryEvent> History { get; set; } = [];
@@ -78,6 +85,7 @@ internal sealed class InstanceSession(string instanceId, int partition)
     public void Unload()
     {
         Loaded = false;
+        AssumedEmpty = false;
         State = null;
         Executor = null;
         History = [];

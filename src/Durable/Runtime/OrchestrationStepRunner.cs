@@ -99,6 +99,7 @@ internal sealed class OrchestrationStepRunner(
     {
         var loaded = await store.LoadAsync(session.InstanceId, token);
         session.Loaded = true;
+        session.AssumedEmpty = false;
         session.State = loaded?.State;
         session.ETag = loaded?.ETag ?? default;
         session.History = loaded?.History ?? [];
@@ -138,10 +139,12 @@ internal sealed class OrchestrationStepRunner(
             {
                 Submissions = plan.Submissions,
                 Tail = tail,
+                AuditHeadAbsent = session.AssumedEmpty,
             }, token);
             session.ETag = committed.ETag;
             session.Tail = committed.Tail;
             session.DispatchedRows.Clear();
+            session.AssumedEmpty = false;
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {

@@ -52,6 +52,7 @@ internal sealed class SessionManager(
             if (newInstance && !session.Loaded && !session.Running)
             {
                 session.Loaded = true;
+                session.AssumedEmpty = true;
                 session.State = null;
             }
 

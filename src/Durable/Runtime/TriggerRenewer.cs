@@ -24,12 +24,13 @@ internal sealed class TriggerRenewer(SessionManager sessions, DurableTaskOptions
                 {
                     lock (session.Gate)
                     {
-                        due.AddRange(session.HeldTriggers.Concat(session.NewTriggers).OfType<QueueMessageTrigger>()
+                        due.AddRange(session.HeldTriggers.Concat(session.NewTriggers).Select(QueueMessageOf).OfType<QueueMessageTrigger>()
                             .Where(t => DateTime.UtcNow - t.HeldSinceUtc > visibility / 2));
                     }
                 }
 
-                await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (trigger, token) =>
+                // A message shared by several instances' starts is renewed once.
+                await Parallel.ForEachAsync(due.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (trigger, token) =>
                 {
                     try
                     {
@@ -52,4 +53,12 @@ internal sealed class TriggerRenewer(SessionManager sessions, DurableTaskOptions
             }
         }
     }
+
+    /// <summary>The queue message a trigger holds, if it is one to renew (not a shared one given back, which must reappear).</summary>
+    private static QueueMessageTrigger? QueueMessageOf(Trigger trigger) => trigger switch
+    {
+        QueueMessageTrigger message => message,
+        SharedQueueMessage.Share { Shared.Abandoned: false } share => share.Shared.Message,
+        _ => null,
+    };
 }

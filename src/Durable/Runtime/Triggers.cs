@@ -59,3 +59,37 @@ internal sealed class TimerTrigger(TaskHubStore store, TimerService timers, int 
 
     public override void Abandon() => timers.Redeliver(partition, rowKey);
 }
+
+/// <summary>
+/// A queue message carrying the starts of several instances (<see cref="StartMessageBatcher"/>): each instance holds a
+/// <see cref="Share"/> of it, and it is deleted when the last share completes. Once any holder gives its share back
+/// (its step kept failing), the message is neither renewed nor deleted: it reappears, and the instances that recorded
+/// their start already drop it as a duplicate.
+/// </summary>
+internal sealed class SharedQueueMessage(QueueMessageTrigger message, int holders)
+{
+    private int remaining = holders;
+    private volatile bool abandoned;
+
+    public QueueMessageTrigger Message { get; } = message;
+
+    public bool Abandoned => abandoned;
+
+    public Trigger NewShare() => new Share(this);
+
+    private Task ReleaseAsync(CancellationToken cancellationToken)
+        => Interlocked.Decrement(ref remaining) == 0 && !abandoned ? Message.CompleteAsync(cancellationToken) : Task.CompletedTask;
+
+    /// <summary>One instance's hold on the shared message.</summary>
+    internal sealed class Share(SharedQueueMessage shared) : Trigger
+    {
+        private int released;
+
+        public SharedQueueMessage Shared { get; } = shared;
+
+        public override Task CompleteAsync(CancellationToken cancellationToken)
+            => Interlocked.Exchange(ref released, 1) == 0 ? Shared.ReleaseAsync(cancellationToken) : Task.CompletedTask;
+
+        public override void Abandon() => Shared.abandoned = true;
+    }
+}

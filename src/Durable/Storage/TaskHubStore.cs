@@ -28,6 +28,9 @@ internal sealed record StepCommit(
 
     /// <summary>The execution's last row when the new events may join it (see <see cref="HistoryRows"/>).</summary>
     public HistoryTail? Tail { get; init; }
+
+    /// <summary>The partition is taken to be new: its audit head is inserted without being read (a head there makes the commit conflict).</summary>
+    public bool AuditHeadAbsent { get; init; }
 }
 
 /// <summary>A committed step: the state row's new ETag and the execution's last row as it now stands.</summary>
@@ -274,7 +277,7 @@ internal sealed class TaskHubStore
         }
 
         // The step's audit records (Audit/AuditLedger) are part of its commit, never written "later".
-        outcomes.AddRange(await Audit.AuditLedger.ActionsForStepAsync(History, commit.State, commit.NewEvents, auditedActivities, cancellationToken));
+        outcomes.AddRange(await Audit.AuditLedger.ActionsForStepAsync(History, commit.State, commit.NewEvents, auditedActivities, commit.AuditHeadAbsent, cancellationToken));
 
         // Entity-group transactions hold at most 100 operations and 4 MiB: what does not fit with the state row is
         // written first (rows beyond the state's counts are ignored on load), and deletes, safe only with the commit
