@@ -93,10 +93,10 @@ public sealed class CommitteeYearScenario(string connectionString, bool quick, L
         double net = raw - idle * seconds;
         int yearRows = (await h.Client.GetInstanceHistoryAsync(id, first)).Count;
         Console.WriteLine($"  {seconds:F0} s real time; storage requests {raw:N0} raw, ≈{net:N0} after subtracting idle polling ({idle:F1}/s); of which {Orders} work orders ≈{orderRequests:N0} raw");
-        Console.WriteLine($"  history rows: the year's execution {yearRows}; the next year starts with {next.HistoryEventCount}; a work order {orderRows.Average():F0} each (own instance)");
+        Console.WriteLine($"  history events: the year's execution {yearRows}; the next year starts with {next.HistoryEventCount}; a work order {orderRows.Average():F0} each (own instance)");
         h.Warnings.PrintTop();
-        rows.Add(new Row("10a", $"One committee-year (4 meetings, 1 extra session, 10 problems, {Orders} work orders, assessment): storage requests (idle polling subtracted) / history rows",
-            $"≈{net:N0} requests (of which {Orders} orders ≈{orderRequests:N0} raw); {yearRows} rows in the year's execution, {next.HistoryEventCount} at the start of the next; {orderRows.Average():F0} rows per work order (its own instance)",
+        rows.Add(new Row("10a", $"One committee-year (4 meetings, 1 extra session, 10 problems, {Orders} work orders, assessment): storage requests (idle polling subtracted) / history events",
+            $"≈{net:N0} requests (of which {Orders} orders ≈{orderRequests:N0} raw); {yearRows} events in the year's execution, {next.HistoryEventCount} at the start of the next; {orderRows.Average():F0} events per work order (its own instance)",
             "", "", ""));
         Console.WriteLine();
     }
