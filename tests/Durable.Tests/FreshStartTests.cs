@@ -18,14 +18,14 @@ public sealed class FreshStartTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_first_step_of_a_new_instance_reads_nothing_of_its_history_partition()
     {
-        var reads = new HistoryReadCounter();
+        var reads = new HistoryQueryCounter();
         await using var host = await TestHost.StartAsync(azurite, Tasks, configure: o => o.ConfigureStorageClientOptions = c => c.AddPolicy(reads, HttpPipelinePosition.PerCall));
         string id = "fresh-" + Guid.NewGuid().ToString("N")[..8];
 
         await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(WaitForTwoEvents), null, new StartOrchestrationOptions(id));
         await host.WaitUntilAsync(id, m => m.WaitingForEvents.Contains("First"));
 
-        Assert.Equal(0, reads.Of(id));
+        Assert.Equal(0, reads.HistoryReadsOf(id));
     }
 
     [Fact]
@@ -76,44 +76,6 @@ public sealed class FreshStartTests(AzuriteFixture azurite)
             if (message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) && message.Response.Content.ToString().Contains(" 409 ", StringComparison.Ordinal))
             {
                 Interlocked.Increment(ref count);
-            }
-        }
-    }
-
-    /// <summary>Counts reads (queries and point reads) of the History table that name an instance id.</summary>
-    private sealed class HistoryReadCounter : HttpPipelinePolicy
-    {
-        private readonly List<string> reads = [];
-
-        public int Of(string instanceId)
-        {
-            lock (reads)
-            {
-                return reads.Count(r => r.Contains(instanceId, StringComparison.Ordinal));
-            }
-        }
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Record(message);
-            ProcessNext(message, pipeline);
-        }
-
-        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Record(message);
-            return ProcessNextAsync(message, pipeline);
-        }
-
-        private void Record(HttpMessage message)
-        {
-            string url = Uri.UnescapeDataString(message.Request.Uri.ToUri().PathAndQuery);
-            if (message.Request.Method == RequestMethod.Get && url.Contains("History(", StringComparison.Ordinal))
-            {
-                lock (reads)
-                {
-                    reads.Add(url);
-                }
             }
         }
     }

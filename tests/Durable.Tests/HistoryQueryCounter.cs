@@ -3,17 +3,26 @@ using Azure.Core.Pipeline;
 
 namespace Governance.Durable.Tests;
 
-/// <summary>Counts queries of the History table that filter on an instance id, and all requests that name it.</summary>
+/// <summary>Counts queries of the History table that filter on an instance id, its reads of any kind, and all requests that name it.</summary>
 internal sealed class HistoryQueryCounter : HttpPipelinePolicy
 {
     private readonly List<string> queries = [];
-    private readonly List<string> requests = [];
+    private readonly List<(RequestMethod Method, string Url)> requests = [];
 
     public int RequestsFor(string instanceId)
     {
         lock (requests)
         {
-            return requests.Count(r => r.Contains(instanceId, StringComparison.Ordinal));
+            return requests.Count(r => r.Url.Contains(instanceId, StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>Queries and point reads of the History table that name the instance.</summary>
+    public int HistoryReadsOf(string instanceId)
+    {
+        lock (requests)
+        {
+            return requests.Count(r => r.Method == RequestMethod.Get && r.Url.Contains("History(", StringComparison.Ordinal) && r.Url.Contains(instanceId, StringComparison.Ordinal));
         }
     }
 
@@ -42,7 +51,7 @@ internal sealed class HistoryQueryCounter : HttpPipelinePolicy
         var uri = message.Request.Uri.ToUri();
         lock (requests)
         {
-            requests.Add(Uri.UnescapeDataString(uri.PathAndQuery));
+            requests.Add((message.Request.Method, Uri.UnescapeDataString(uri.PathAndQuery)));
         }
 
         if (message.Request.Method == RequestMethod.Get && uri.AbsolutePath.Contains("History()", StringComparison.Ordinal))

@@ -17,8 +17,6 @@ namespace Governance.Workflows.Tests;
 /// </summary>
 public sealed class EvaluationMeetingRatingTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
-    private static DateOnly Today(FakeClockHost host) => ChinaTime.ToChinaDate(host.Clock.GetUtcNow());
-
     [Fact]
     public async Task A_project_not_at_its_rating_step_is_refused_at_once_and_a_suspended_one_takes_its_rating_once_it_resumes()
     {
@@ -30,7 +28,7 @@ public sealed class EvaluationMeetingRatingTests(AzuriteFixture azurite) : IClas
             var input = Payloads.FundedProject() with { Street = "浏河镇", Community = "浏河社区", Year = 2026, ProjectName = "项目" + p };
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(ProjectLifecycleOrchestrator), input,
                 new StartOrchestrationOptions(p) { Tags = CommunityProjectsCatalog.Project.TagsFromInput(input) });
-            await driver.SubmitWhenWaitingAsync(p, nameof(TeamFormed), Payloads.Team(Today(host)));
+            await driver.SubmitWhenWaitingAsync(p, nameof(TeamFormed), Payloads.Team(host.Today));
             await driver.SubmitWhenWaitingAsync(p, nameof(ProgressReported), new ProgressReported("活动开展", 2, 80, 9_000m));
             await driver.SubmitWhenWaitingAsync(p, nameof(CompletionDocumentsSubmitted), Payloads.Completion(10_000m, 9_500m));
         }
@@ -49,7 +47,7 @@ public sealed class EvaluationMeetingRatingTests(AzuriteFixture azurite) : IClas
         await driver.WaitForStepAsync(meeting, nameof(EvaluationMeetingHeld));
 
         // Rating the project that is behind is refused in the meeting's step, naming it and the rule (a 409 over HTTP).
-        var refused = await client.SubmitAsync(meeting, nameof(EvaluationMeetingHeld), new EvaluationMeetingHeld(Today(host), 80,
+        var refused = await client.SubmitAsync(meeting, nameof(EvaluationMeetingHeld), new EvaluationMeetingHeld(host.Today, 80,
             [new ProjectRating(ready, "台账齐全", 40, 38), new ProjectRating(other, "服务点运转正常", 40, 36), new ProjectRating(behind, "现场查看", 40, 30)]));
         Assert.Equal((SubmissionStatus.Rejected, StateConflictRules.ProjectNotAtRatingStep, "ratings"), (refused.Status, refused.Decision!.Rule, refused.Decision.Field));
         Assert.Contains(behind, refused.Decision.MessageEn);
@@ -60,7 +58,7 @@ public sealed class EvaluationMeetingRatingTests(AzuriteFixture azurite) : IClas
         // project takes its rating meanwhile.
         await client.SuspendInstanceAsync(ready, "检查台账");
         await driver.AdvanceUntilAsync(ready, _ => true, m => m.RuntimeStatus == OrchestrationRuntimeStatus.Suspended);
-        await driver.SubmitWhenWaitingAsync(meeting, nameof(EvaluationMeetingHeld), new EvaluationMeetingHeld(Today(host), 80,
+        await driver.SubmitWhenWaitingAsync(meeting, nameof(EvaluationMeetingHeld), new EvaluationMeetingHeld(host.Today, 80,
             [new ProjectRating(ready, "台账齐全", 40, 38), new ProjectRating(other, "服务点运转正常", 40, 36)]));
         await driver.AdvanceUntilAsync(meeting, s => s.StepEn.StartsWith("Waiting for 1 project", StringComparison.Ordinal));
         var notices = await host.Host.Services.GetRequiredService<NotificationOutbox>().QueryAsync(meeting, null, null, 100);

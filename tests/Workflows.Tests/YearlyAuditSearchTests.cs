@@ -14,8 +14,6 @@ namespace Governance.Workflows.Tests;
 /// </summary>
 public sealed class YearlyAuditSearchTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
-    private static DateOnly Today(FakeClockHost host) => ChinaTime.ToChinaDate(host.Clock.GetUtcNow());
-
     [Fact]
     public async Task A_yearly_process_that_continued_into_2027_is_found_for_2026_and_2027_and_for_no_other_year()
     {
@@ -25,7 +23,7 @@ public sealed class YearlyAuditSearchTests(AzuriteFixture azurite) : IClassFixtu
         var input = new EvaluationMeetingInput("审计街道", "审计社区", 2026, LastYear: 2027);
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(EvaluationMeetingOrchestrator), input,
             new StartOrchestrationOptions(meeting) { Tags = AnnualReviewsCatalog.EvaluationMeeting.TagsFromInput(input) });
-        await driver.SubmitWhenWaitingAsync(meeting, nameof(EvaluationMeetingHeld), new EvaluationMeetingHeld(Today(host), 50, []));
+        await driver.SubmitWhenWaitingAsync(meeting, nameof(EvaluationMeetingHeld), new EvaluationMeetingHeld(host.Today, 50, []));
         string first = (await client.GetInstanceAsync(meeting))!.ExecutionId!;
         var next = await driver.AdvanceUntilAsync(meeting, s => s.OpenSteps.Count == 0 && s.StepEn.Contains("2027"), m => m.ExecutionId != first);
         Assert.Equal("2027", next.Tags["year"]);

@@ -22,8 +22,6 @@ public sealed class YearlyRhythmIntegrationTests(AzuriteFixture azurite) : IClas
     private static readonly string[] Units = JointCommitteeOrchestratorTests.Units;
     private static readonly DateTimeOffset NewYear2026 = ChinaTime.StartOfDay(new DateOnly(2026, 1, 1));
 
-    private static DateOnly Today(FakeClockHost host) => ChinaTime.ToChinaDate(host.Clock.GetUtcNow());
-
     [Fact]
     public async Task A_committee_year_has_four_regular_meetings_escalates_the_missed_quarter_and_continues_into_a_small_next_year()
     {
@@ -43,11 +41,11 @@ public sealed class YearlyRhythmIntegrationTests(AzuriteFixture azurite) : IClas
         {
             // Q3 is skipped: nobody sets its date.
             await driver.AdvanceUntilAsync(id, s => s.OpenSteps.Any(o => o.StepToken == HumanStep.StepToken(nameof(JointMeetingScheduled), quarter)));
-            var date = Today(host).AddDays(14);
+            var date = host.Today.AddDays(14);
             await driver.SubmitWhenWaitingAsync(id, nameof(JointMeetingScheduled), new JointMeetingScheduled(date, Units[quarter - 1]));
             await driver.SubmitWhenWaitingAsync(id, nameof(JointMeetingNoticeIssued), new JointMeetingNoticeIssued(["停车难"], Units[quarter - 1]));
             await driver.SubmitWhenWaitingAsync(id, nameof(JointMeetingMinutesRecorded), JointCommitteeOrchestratorTests.Minutes([new(Units[0], "排查停车位")]));
-            Assert.Equal(date, Today(host)); // the minutes step opened on the meeting day, after the reminder
+            Assert.Equal(date, host.Today); // the minutes step opened on the meeting day, after the reminder
 
             var reminder = (await host.Host.Services.GetRequiredService<NotificationOutbox>().QueryAsync(id, null, null, 1000))
                 .Single(n => n.NoticeId == $"2026.Meeting.Q{quarter}.Reminder");
@@ -137,7 +135,7 @@ public sealed class YearlyRhythmIntegrationTests(AzuriteFixture azurite) : IClas
             var input = Payloads.FundedProject() with { Street = "浏河镇", Community = "浏河社区", Year = 2026, ProjectName = "项目" + p[^1] };
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(ProjectLifecycleOrchestrator), input,
                 new StartOrchestrationOptions(p) { Tags = CommunityProjectsCatalog.Project.TagsFromInput(input) });
-            await driver.SubmitWhenWaitingAsync(p, nameof(TeamFormed), Payloads.Team(Today(host)));
+            await driver.SubmitWhenWaitingAsync(p, nameof(TeamFormed), Payloads.Team(host.Today));
             await driver.SubmitWhenWaitingAsync(p, nameof(ProgressReported), new ProgressReported("活动开展", 2, 80, 9_000m));
             await driver.SubmitWhenWaitingAsync(p, nameof(CompletionDocumentsSubmitted), Payloads.Completion(10_000m, 9_500m));
             await driver.SubmitWhenWaitingAsync(p, nameof(AuditCompleted), new AuditCompleted(true, [], "项目监审组"));
@@ -150,11 +148,11 @@ public sealed class YearlyRhythmIntegrationTests(AzuriteFixture azurite) : IClas
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(EvaluationMeetingOrchestrator), meetingInput,
             new StartOrchestrationOptions(meeting) { Tags = AnnualReviewsCatalog.EvaluationMeeting.TagsFromInput(meetingInput) });
         var open = await driver.WaitForStepAsync(meeting, nameof(EvaluationMeetingHeld));
-        Assert.Equal(new DateOnly(2026, 12, 15), Today(host)); // the configured day
-        var refused = await client.SubmitAsync(meeting, nameof(EvaluationMeetingHeld), new EvaluationMeetingHeld(Today(host), 120,
+        Assert.Equal(new DateOnly(2026, 12, 15), host.Today); // the configured day
+        var refused = await client.SubmitAsync(meeting, nameof(EvaluationMeetingHeld), new EvaluationMeetingHeld(host.Today, 120,
             [new ProjectRating(projects[0], "台账齐全", 60, 58)]));
         Assert.Equal((SubmissionStatus.Rejected, "meeting.ratings", "ratings"), (refused.Status, refused.Decision!.Rule, refused.Decision.Field));
-        await driver.SubmitWhenWaitingAsync(meeting, nameof(EvaluationMeetingHeld), new EvaluationMeetingHeld(Today(host), 120,
+        await driver.SubmitWhenWaitingAsync(meeting, nameof(EvaluationMeetingHeld), new EvaluationMeetingHeld(host.Today, 120,
             [new ProjectRating(projects[0], "台账齐全,活动照片完整", 60, 58), new ProjectRating(projects[1], "现场查看服务点运转正常", 60, 57)]));
         var done = await driver.WaitForCompletionAsync(meeting);
 

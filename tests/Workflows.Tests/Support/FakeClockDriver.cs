@@ -26,6 +26,9 @@ internal sealed class FakeClockHost : IAsyncDisposable
 
     public FakeTimeProvider Clock { get; }
 
+    /// <summary>The simulated date in China.</summary>
+    public DateOnly Today => Governance.Domain.Calendar.ChinaTime.ToChinaDate(Clock.GetUtcNow());
+
     public DurableTaskClient Client { get; }
 
     public FakeClockDriver Driver { get; }
