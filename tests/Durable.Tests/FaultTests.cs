@@ -35,6 +35,13 @@ public sealed class FiveEffects : TaskOrchestrator<object?, int>
     }
 }
 
+/// <summary>A fan-out wider than one storage transaction: its overflow is dispatched from bundle rows.</summary>
+public sealed class HundredEffects : TaskOrchestrator<object?, int>
+{
+    public override async Task<int> RunAsync(TaskOrchestrationContext context, object? input)
+        => (await Task.WhenAll(Enumerable.Range(1, 100).Select(i => context.CallActivityAsync<string>(nameof(RecordEffect), $"item {i}")))).Length;
+}
+
 /// <summary>Simulates a process kill at one point of the commit protocol, once, for one instance.</summary>
 public sealed class CrashAt(FaultPoint point, int occurrence) : IDurableFaultInjector
 {
@@ -61,7 +68,7 @@ public sealed class CrashAt(FaultPoint point, int occurrence) : IDurableFaultInj
 public sealed class FaultTests(AzuriteFixture azurite)
 {
     private static void Tasks(DurableTaskRegistry r) => r.AddOrchestrator<FiveEffects>().AddActivity<RecordEffect>()
-        .AddOrchestrator<WaitForTwoEvents>().AddOrchestrator<HelloCities>().AddActivity<SayHello>();
+        .AddOrchestrator<WaitForTwoEvents>().AddOrchestrator<HelloCities>().AddActivity<SayHello>().AddOrchestrator<HundredEffects>();
 
     public static TheoryData<FaultPoint, int> CrashPoints => new()
     {
@@ -114,6 +121,36 @@ public sealed class FaultTests(AzuriteFixture azurite)
         Assert.Equal([0, 1, 2, 3, 4], history.OfType<TaskCompletedEvent>().Select(e => e.TaskScheduledId));
         Assert.Single(history.OfType<ExecutionStartedEvent>());
         Assert.Single(history.OfType<ExecutionCompletedEvent>());
+    }
+
+    [Fact]
+    public async Task A_crash_after_committing_a_fan_out_wider_than_a_transaction_and_before_dispatching_it_loses_no_item()
+    {
+        string hub = TestHost.NewHubName();
+        var ledger = new EffectLedger();
+        var crash = new CrashAt(FaultPoint.AfterCommit, 1);
+        string id = "wide-" + Guid.NewGuid().ToString("N")[..8];
+        crash.InstanceId = id;
+        void Options(DurableTaskOptions o)
+        {
+            o.WorkerId = "host-a";
+            o.MessageVisibilityTimeout = TimeSpan.FromSeconds(5);
+        }
+
+        await using (var first = await TestHost.StartAsync(azurite, Tasks, configure: o => { Options(o); o.FaultInjector = crash; }, services: s => s.AddSingleton(ledger), hubName: hub))
+        {
+            crash.Hub = first.Hub;
+            await first.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HundredEffects), null, new StartOrchestrationOptions(id));
+            await Eventually.UntilAsync(() => Task.FromResult(crash.Crashed), crashed => crashed, "the simulated crash after the fan-out's commit", seconds: 30);
+        }
+
+        // The step's outbox (24 rows of their own and bundle rows for the other 76 items) is all in storage, undispatched.
+        await using var second = await TestHost.StartAsync(azurite, Tasks, configure: Options, services: s => s.AddSingleton(ledger), hubName: hub);
+        var done = await second.WaitForCompletionAsync(id, TimeSpan.FromSeconds(90));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(100, done.ReadOutputAs<int>());
+        Assert.Equal(100, ledger.Effects.Count(e => e.Key.Instance == id));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Governance.Durable.Core;
 using Governance.Durable.Runtime;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,7 +26,8 @@ public sealed class StepPlannerTests
             .AddOrchestrator(nameof(ThreeEvents), "", () => new ThreeEvents())
             .AddOrchestrator(nameof(FireAndForget), "", () => new FireAndForget())
             .AddOrchestrator(nameof(ContinueAtOnce), "", () => new ContinueAtOnce())
-            .AddOrchestrator(nameof(TwoChildren), "", () => new TwoChildren());
+            .AddOrchestrator(nameof(TwoChildren), "", () => new TwoChildren())
+            .AddOrchestrator(nameof(WideFanOut), "", () => new WideFanOut());
         var runner = new OrchestratorRunner(registry, new ServiceCollection().BuildServiceProvider(), NullLoggerFactory.Instance, "");
         planner = new StepPlanner(runner, NullLogger.Instance);
     }
@@ -334,6 +336,24 @@ public sealed class StepPlannerTests
 
             return string.Join(",", values);
         }
+    }
+
+    [Fact]
+    public void A_fan_out_wider_than_a_transaction_shares_its_overflow_in_bundle_rows_and_keeps_every_item_in_order()
+    {
+        var plan = Step(Start(nameof(WideFanOut))).Plan!;
+
+        Assert.Equal(StepPlan.MaxOutboxRows, plan.NewOutbox.Count);
+        Assert.Equal(StepPlan.MaxOutboxRows / 2, plan.NewOutbox.Count(o => o.Item is ActivityOutboxItem));
+        Assert.Equal(Enumerable.Range(0, 1_000).Select(i => i.ToString(CultureInfo.InvariantCulture)),
+            plan.OutboxItems.Cast<ActivityOutboxItem>().Select(a => a.Request.Input!.Trim('"')));
+        Assert.Equal(plan.NewOutbox.Count, plan.NewOutbox.Select(o => o.RowKey).Distinct().Count());
+    }
+
+    private sealed class WideFanOut : TaskOrchestrator<object?, int>
+    {
+        public override async Task<int> RunAsync(TaskOrchestrationContext context, object? input)
+            => (await Task.WhenAll(Enumerable.Range(0, 1_000).Select(i => context.CallActivityAsync<int>("Square", i.ToString(CultureInfo.InvariantCulture))))).Sum();
     }
 
     private sealed class TwoChildren : TaskOrchestrator<object?, string>

@@ -31,6 +31,7 @@ internal sealed record ActivityRequest(string InstanceId, string ExecutionId, in
 [JsonDerivedType(typeof(ActivityOutboxItem), "activity")]
 [JsonDerivedType(typeof(TimerOutboxItem), "timer")]
 [JsonDerivedType(typeof(MessageOutboxItem), "message")]
+[JsonDerivedType(typeof(BundleOutboxItem), "bundle")]
 internal abstract record OutboxItem;
 
 internal sealed record ActivityOutboxItem(ActivityRequest Request) : OutboxItem;
@@ -38,6 +39,12 @@ internal sealed record ActivityOutboxItem(ActivityRequest Request) : OutboxItem;
 internal sealed record TimerOutboxItem(DateTime FireAt, TaskMessage Message) : OutboxItem;
 
 internal sealed record MessageOutboxItem(TaskMessage Message) : OutboxItem;
+
+/// <summary>
+/// Several items of a large step's outbox in one row, so that the step commits in one transaction (see
+/// <see cref="Runtime.StepPlan.MaxOutboxRows"/>); its items are dispatched through the queues.
+/// </summary>
+internal sealed record BundleOutboxItem(List<OutboxItem> Items) : OutboxItem;
 
 /// <summary>An outbox row: its row key and content.</summary>
 internal sealed record OutboxEntry(string RowKey, long StepVersion, OutboxItem Item);

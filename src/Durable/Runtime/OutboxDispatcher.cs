@@ -5,7 +5,7 @@ namespace Governance.Durable.Runtime;
 /// <summary>
 /// Carries out committed outbox entries. Activities run here when a slot is free (their row stays until the
 /// result is committed), else go to the shared work-item queue; timers become timer rows; messages go to the
-/// target's control queue. Dispatched rows are deleted with the next commit or when the instance goes quiet.
+/// target's control queue; a bundle's items go the queue way. Dispatched rows are deleted with the next commit or when the instance goes quiet.
 /// </summary>
 internal sealed class OutboxDispatcher(
     DurableTaskHub hub, SessionManager sessions, ActivityRunner activities, ActivityWorkItemQueue workItems,
@@ -47,16 +47,37 @@ internal sealed class OutboxDispatcher(
                     }
 
                     break;
-                case TimerOutboxItem timer:
-                    await hub.ScheduleTimerAsync(timer.FireAt, timer.Message, token);
+                case BundleOutboxItem bundle:
+                    // A large fan-out's overflow: through the queues, where any host's free slots take it.
+                    foreach (var item in bundle.Items)
+                    {
+                        await SendThroughQueuesAsync(item, token);
+                    }
+
                     session.DispatchedRows.Add(entry.RowKey);
                     break;
-                case MessageOutboxItem { Message: var message }:
-                    await projections.AddPendingChildAsync(message, token);
-                    await hub.SendAsync(message, token);
+                default:
+                    await SendThroughQueuesAsync(entry.Item, token);
                     session.DispatchedRows.Add(entry.RowKey);
                     break;
             }
+        }
+    }
+
+    private async Task SendThroughQueuesAsync(OutboxItem item, CancellationToken token)
+    {
+        switch (item)
+        {
+            case ActivityOutboxItem { Request: var request }:
+                await workItems.EnqueueAsync(request, token);
+                break;
+            case TimerOutboxItem timer:
+                await hub.ScheduleTimerAsync(timer.FireAt, timer.Message, token);
+                break;
+            case MessageOutboxItem { Message: var message }:
+                await projections.AddPendingChildAsync(message, token);
+                await hub.SendAsync(message, token);
+                break;
         }
     }
 

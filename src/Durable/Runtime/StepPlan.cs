@@ -63,8 +63,19 @@ internal sealed class StepPlan
 
     public List<SubmissionRecord> Submissions { get; } = [];
 
+    /// <summary>
+    /// Outbox rows one step writes at most. A step with more (a large fan-out) keeps half of them as rows of their own
+    /// and shares the rest of its items out over bundle rows, so the whole step commits in the state row's transaction:
+    /// nothing is written ahead of the commit point, where a host that has lost the instance could overwrite the new
+    /// owner's rows or leave rows that look committed.
+    /// </summary>
+    internal const int MaxOutboxRows = 48;
+
+    /// <summary>The items of the outbox entries, bundles opened, in order.</summary>
+    public IEnumerable<OutboxItem> OutboxItems => NewOutbox.SelectMany(o => o.Item is BundleOutboxItem bundle ? bundle.Items : [o.Item]);
+
     /// <summary>Messages the outbox entries of this plan send (for tests and diagnostics).</summary>
-    public IEnumerable<TaskMessage> OutboxMessages => NewOutbox.Select(o => o.Item).OfType<MessageOutboxItem>().Select(m => m.Message);
+    public IEnumerable<TaskMessage> OutboxMessages => OutboxItems.OfType<MessageOutboxItem>().Select(m => m.Message);
 
     public void AddOutbox(OutboxItem item)
         => NewOutbox.Add(new OutboxEntry($"{TaskHubStore.OutboxPrefix}{State.StepVersion + 1:D10}|{NewOutbox.Count:D4}", State.StepVersion + 1, item));
@@ -113,10 +124,28 @@ internal sealed class StepPlan
             }
         }
 
+        BundleOutboxOverflow();
         State.LastUpdatedAt = now;
         State.HistoryCount = FirstSequence + NewEvents.Count;
         State.StepVersion++;
         return this;
+    }
+
+    private void BundleOutboxOverflow()
+    {
+        if (NewOutbox.Count <= MaxOutboxRows)
+        {
+            return;
+        }
+
+        const int ownRows = MaxOutboxRows / 2;
+        var shared = NewOutbox.Skip(ownRows).Select(o => o.Item).ToList();
+        NewOutbox.RemoveRange(ownRows, NewOutbox.Count - ownRows);
+        int perBundle = (shared.Count + (MaxOutboxRows - ownRows) - 1) / (MaxOutboxRows - ownRows);
+        foreach (var items in shared.Chunk(perBundle))
+        {
+            AddOutbox(new BundleOutboxItem([.. items]));
+        }
     }
 
     public static SubmissionDecision NotAwaited(OrchestrationRuntimeStatus status) => new(SubmissionStatus.NotAwaited,
