@@ -163,6 +163,27 @@ public sealed class HistoryRowsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_writer_that_lost_the_instance_never_overwrites_the_new_owners_last_row_even_with_more_history_rows_than_a_transaction_holds()
+    {
+        await using var host = await TestHost.StartAsync(azurite, _ => { }, configure: o => o.WorkerEnabled = false);
+        var store = host.Hub.Store;
+        string id = "zombie-rows-" + Guid.NewGuid().ToString("N")[..8];
+        InstanceState State(int count, long version) => new() { InstanceId = id, Generation = 1, ExecutionId = "e1", HistoryCount = count, StepVersion = version };
+
+        var first = await store.CommitAsync(new StepCommit(State(2, 1), null, 0, [new OrchestratorStartedEvent(), new TimerFiredEvent(1, default)], [], []), CancellationToken.None);
+        await store.CommitAsync(new StepCommit(State(3, 2), first.ETag, 2, [new TimerFiredEvent(2, default)], [], []) { Tail = first.Tail }, CancellationToken.None);
+
+        // The old owner's step: one small event that joins the last row, then 120 events each too large to share a row.
+        var events = new List<HistoryEvent> { new TimerFiredEvent(99, default) };
+        events.AddRange(Enumerable.Range(0, 120).Select(i => new EventRaisedEvent("Large", new string('x', HistoryRows.MaxRowChars + 1))));
+        var stale = store.CommitAsync(new StepCommit(State(2 + events.Count, 2), first.ETag, 2, events, [], []) { Tail = first.Tail }, CancellationToken.None);
+
+        Assert.Equal(412, (await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(() => stale)).Status);
+        var loaded = await store.LoadAsync(id, CancellationToken.None);
+        Assert.Equal([1, 2], loaded!.History.OfType<TimerFiredEvent>().Select(e => e.TimerId));
+    }
+
+    [Fact]
     public async Task A_long_sequential_history_is_kept_in_few_rows_and_survives_a_new_host_and_events_too_large_to_share()
     {
         string hub = TestHost.NewHubName();

@@ -250,9 +250,12 @@ internal sealed class TaskHubStore
             upserts.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
         }
 
-        // History rows go last, next to the state row: a rewrite of the last row must never be written ahead of the
-        // commit point, where a writer that has lost the instance would overwrite the new owner's committed events.
-        upserts.AddRange(historyRows);
+        // History rows go last, next to the state row, and the rewrite of the execution's last row (the first of them)
+        // last of all: it must never be written ahead of the commit point, where a writer that has lost the instance
+        // would overwrite the new owner's committed events. (The planner bounds a step's outbox rows, so only a step
+        // with thousands of events or many events too large to share a row needs more than one transaction.)
+        upserts.AddRange(historyRows.Skip(1));
+        upserts.AddRange(historyRows.Take(1));
 
         // A leftover of a failed commit may have the key a row of this commit has: it is replaced, not deleted.
         var deletes = commit.DeleteRowKeys.Where(k => !written.Contains(k))
