@@ -38,7 +38,7 @@ internal sealed record CommitResult(ETag ETag, HistoryTail? Tail);
 
 /// <summary>
 /// All storage I/O of a task hub. Layout (see README): one History-table partition per instance holds the state row
-/// ("0"), outbox rows ("1|…") and history rows ("2|{inverted generation}|{sequence}"), so a step commits atomically
+/// ("0"), outbox rows ("1|…") and history rows ("2|{inverted generation}|{first sequence}", several events each: see HistoryRows), so a step commits atomically
 /// in one entity-group transaction; the Instances table is a query projection; timers live in a table keyed by due
 /// time; payloads too large for a row or message go to blobs.
 /// </summary>
