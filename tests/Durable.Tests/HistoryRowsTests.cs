@@ -184,6 +184,32 @@ public sealed class HistoryRowsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Outbox_data_that_would_take_a_commit_past_the_transaction_size_limit_goes_to_blobs_and_loads_back_whole()
+    {
+        await using var host = await TestHost.StartAsync(azurite, _ => { }, configure: o => o.WorkerEnabled = false);
+        var store = host.Hub.Store;
+        string id = "large-outbox-" + Guid.NewGuid().ToString("N")[..8];
+        // 48 rows (the planner's most) of 29,000 Chinese characters: each within the inline limit on its own, but 174,000 bytes each in a request (escaped), 8.4 MB together: past the 4 MiB a transaction holds.
+        string text = new('议', 29_000);
+        var outbox = Enumerable.Range(0, Runtime.StepPlan.MaxOutboxRows).Select(i => new OutboxEntry($"{TaskHubStore.OutboxPrefix}{1:D10}|{i:D4}", 1,
+            new MessageOutboxItem(new TaskMessage($"m{i}", "other", new EventRaisedEvent("E", text))))).ToList();
+        var state = new InstanceState { InstanceId = id, Generation = 1, ExecutionId = "e1", HistoryCount = 1, StepVersion = 1 };
+
+        await store.CommitAsync(new StepCommit(state, null, 0, [new OrchestratorStartedEvent()], outbox, []), CancellationToken.None);
+
+        long inline = 0;
+        await foreach (var row in store.History.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {TaskHubStore.OutboxPrefix} and RowKey lt {"2"}")))
+        {
+            inline += TaskHubStore.WireBytes(row.GetString("Data"));
+        }
+
+        Assert.InRange(inline, 1, TaskHubStore.MaxInlineTransactionBytes);
+        var loaded = await store.LoadAsync(id, CancellationToken.None);
+        Assert.Equal(Runtime.StepPlan.MaxOutboxRows, loaded!.Outbox.Count);
+        Assert.All(loaded.Outbox, o => Assert.Equal(text, ((EventRaisedEvent)((MessageOutboxItem)o.Item).Message.Event).Input));
+    }
+
+    [Fact]
     public async Task A_long_sequential_history_is_kept_in_few_rows_and_survives_a_new_host_and_events_too_large_to_share()
     {
         string hub = TestHost.NewHubName();

@@ -49,6 +49,7 @@ internal sealed class TaskHubStore
     internal const string HistoryPrefix = "2|";
     internal const string HistoryEnd = "3"; // history keys sort below it (audit rows "4|…" above)
     private const int MaxInlineChars = 30_000;
+    internal const long MaxInlineTransactionBytes = 3 * 1024 * 1024; // of 4 MiB: the rest for keys, state and audit rows
     private const int MaxQueueMessageChars = 45_000;
     internal const string BlobReferencePrefix = "blob:";
 
@@ -224,8 +225,11 @@ internal sealed class TaskHubStore
             {
                 entity["Events"] = HistoryRows.Join(row.Events);
                 entity["Count"] = row.Events.Count;
-                // Marks an execution's first row, so its executions are listed without reading their events.
-                entity["StartsExecution"] = row.Sequence == 0;
+                if (row.Sequence == 0)
+                {
+                    // Marks an execution's first row, so its executions are listed without reading their events.
+                    entity["StartsExecution"] = true;
+                }
             }
             else
             {
@@ -239,12 +243,19 @@ internal sealed class TaskHubStore
             historyRows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
         }
 
+        // A transaction holds at most 4 MiB: outbox data that would take the commit past the budget goes to blobs
+        // (on the wire a Chinese character is a 6-byte JSON escape, so rows within the inline limit can add up past it).
+        long bytes = rows.Sum(r => r.Events.Sum(WireBytes));
         var upserts = new List<TableTransactionAction>();
         foreach (var o in commit.NewOutbox)
         {
+            string json = JsonSerializer.Serialize(o.Item, DurableJson.Options);
+            long size = WireBytes(json);
+            bool fits = bytes + size <= MaxInlineTransactionBytes;
+            bytes += fits ? size : 0;
             var entity = new TableEntity(pk, o.RowKey)
             {
-                ["Data"] = await OffloadAsync(pk, JsonSerializer.Serialize(o.Item, DurableJson.Options)),
+                ["Data"] = await OffloadAsync(pk, json, fits ? MaxInlineChars : 0),
                 ["StepVersion"] = o.StepVersion,
             };
             upserts.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
@@ -305,6 +316,21 @@ internal sealed class TaskHubStore
         }
 
         return new CommitResult(etag, tail);
+    }
+
+    /// <summary>A string's size in a request body: ASCII as is, anything else escaped as \uXXXX.</summary>
+    internal static long WireBytes(string value)
+    {
+        long bytes = value.Length;
+        foreach (char c in value)
+        {
+            if (c > '\u007f')
+            {
+                bytes += 5;
+            }
+        }
+
+        return bytes;
     }
 
     /// <summary>Deletes rows of an instance partition (dispatched outbox rows, leftovers).</summary>
