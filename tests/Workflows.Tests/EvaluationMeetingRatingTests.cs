@@ -22,7 +22,7 @@ public sealed class EvaluationMeetingRatingTests(AzuriteFixture azurite) : IClas
     {
         await using var host = await FakeClockHost.StartAsync(azurite, ChinaTime.At(new DateOnly(2026, 3, 2), new TimeOnly(9, 0)));
         var (client, driver) = (host.Client, host.Driver);
-        const string ready = "rating-2026-ready", other = "rating-2026-other", behind = "rating-2026-behind";
+        const string ready = "rating-2026-幸福里食堂助餐服务", other = "rating-2026-other", behind = "rating-2026-behind";
         foreach (string p in new[] { ready, other, behind })
         {
             var input = Payloads.FundedProject() with { Street = "浏河镇", Community = "浏河社区", Year = 2026, ProjectName = "项目" + p };

@@ -18,6 +18,13 @@ public sealed class EvaluationMeetingOrchestrator : TaskOrchestrator<EvaluationM
 {
     public const string WorkflowName = "year-end-evaluation-meeting";
 
+    /// <summary>
+    /// The id of a meeting's rating for a project, the same on every retry. Hashed: project ids may hold Chinese
+    /// names and be long, which a submission id (ASCII, at most 128 characters) may not.
+    /// </summary>
+    internal static string RatingSubmissionId(string meetingId, int year, string projectInstanceId)
+        => $"meeting-{year}-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{meetingId}\n{projectInstanceId}")))[..32];
+
     private static readonly TaskOptions SubmitRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(30), 2));
 
     public override async Task<EvaluationMeetingRecord> RunAsync(TaskOrchestrationContext context, EvaluationMeetingInput input)
@@ -46,7 +53,7 @@ public sealed class EvaluationMeetingOrchestrator : TaskOrchestrator<EvaluationM
 
         // Each rating goes to its project through the submission API, one after another (the project decides it).
         var submissions = held.Ratings.Select(r => (Project: due.Single(p => p.InstanceId == r.ProjectInstanceId), Submission: new ProjectRatingSubmission(r.ProjectInstanceId,
-            $"{context.InstanceId}:{input.Year}:{r.ProjectInstanceId}", new SatisfactionRated(r.Respondents, r.Satisfied, held.HeldOn)))).ToList();
+            RatingSubmissionId(context.InstanceId, input.Year, r.ProjectInstanceId), new SatisfactionRated(r.Respondents, r.Satisfied, held.HeldOn)))).ToList();
         var answers = await SubmitUntilAnsweredAsync(tracker, submissions);
         var results = held.Ratings.Select(r =>
         {
