@@ -257,12 +257,17 @@ public sealed class AuditTrailTests(AzuriteFixture azurite)
 
     private static async Task WrittenAsync(Fidelity.CapturingLoggerProvider logs, int count)
     {
+        // Counts digests written ("written" is logged without an exception); a failure, logged with one, fails the test.
+        string category = typeof(AuditDigestService).FullName!;
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (logs.Entries.Count(l => l.Category == typeof(AuditDigestService).FullName) < count)
+        while (logs.Entries.Count(l => l.Category == category && l.Exception is null) < count)
         {
+            Assert.DoesNotContain(logs.Entries, l => l.Category == category && l.Exception is not null);
             Assert.True(DateTime.UtcNow < deadline, $"the digest service did not finish {count} digest(s)");
             await Task.Delay(20);
         }
+
+        Assert.DoesNotContain(logs.Entries, l => l.Category == category && l.Exception is not null);
     }
 
     private static async Task<IReadOnlyList<StoredAuditDigest>> EventuallyAsync(AuditTrail trail, int count)

@@ -144,7 +144,7 @@ public sealed class FaultTests(AzuriteFixture azurite)
             await Eventually.UntilAsync(() => Task.FromResult(crash.Crashed), crashed => crashed, "the simulated crash after the fan-out's commit", seconds: 30);
         }
 
-        // The step's outbox (24 rows of their own and bundle rows for the other 76 items) is all in storage, undispatched.
+        // The step's outbox (20 rows of their own and bundle rows for the other 80 items) is all in storage, undispatched.
         await using var second = await TestHost.StartAsync(azurite, Tasks, configure: Options, services: s => s.AddSingleton(ledger), hubName: hub);
         var done = await second.WaitForCompletionAsync(id, TimeSpan.FromSeconds(90));
 

@@ -189,7 +189,7 @@ public sealed class HistoryRowsTests(AzuriteFixture azurite)
         await using var host = await TestHost.StartAsync(azurite, _ => { }, configure: o => o.WorkerEnabled = false);
         var store = host.Hub.Store;
         string id = "large-outbox-" + Guid.NewGuid().ToString("N")[..8];
-        // 48 rows (the planner's most) of 29,000 Chinese characters: each within the inline limit on its own, but 174,000 bytes each in a request (escaped), 8.4 MB together: past the 4 MiB a transaction holds.
+        // 40 rows (the planner's most) of 29,000 Chinese characters: each within the inline limit on its own, but 174,000 bytes each in a request (escaped), 7 MB together: past the 4 MiB a transaction holds.
         string text = new('议', 29_000);
         var outbox = Enumerable.Range(0, Runtime.StepPlan.MaxOutboxRows).Select(i => new OutboxEntry($"{TaskHubStore.OutboxPrefix}{1:D10}|{i:D4}", 1,
             new MessageOutboxItem(new TaskMessage($"m{i}", "other", new EventRaisedEvent("E", text))))).ToList();

@@ -69,7 +69,14 @@ internal sealed class StepPlan
     /// nothing is written ahead of the commit point, where a host that has lost the instance could overwrite the new
     /// owner's rows or leave rows that look committed.
     /// </summary>
-    internal const int MaxOutboxRows = 48;
+    internal const int MaxOutboxRows = MaxRowsPerTransaction - StepPlanner.MaxSubmissionsPerStep - (Audit.AuditRecordBuilder.MaxRecordsPerStep + 1)
+        - HistoryRowReserve;
+
+    /// <summary>An entity-group transaction's 100 operations, less the state row.</summary>
+    private const int MaxRowsPerTransaction = 99;
+
+    /// <summary>History rows a step usually writes (its last row, a new one, a few events too large to share).</summary>
+    private const int HistoryRowReserve = 8;
 
     /// <summary>The items of the outbox entries, bundles opened, in order.</summary>
     public IEnumerable<OutboxItem> OutboxItems => NewOutbox.SelectMany(o => o.Item is BundleOutboxItem bundle ? bundle.Items : [o.Item]);
