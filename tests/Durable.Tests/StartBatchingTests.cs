@@ -11,6 +11,38 @@ namespace Governance.Durable.Tests;
 public sealed class StartBatchingTests(AzuriteFixture azurite)
 {
     [Fact]
+    public async Task A_batch_of_starts_that_comes_back_is_split_so_that_its_dequeue_count_poisons_no_start()
+    {
+        string hub = TestHost.NewHubName();
+        static void Tasks(DurableTaskRegistry r) => r.AddOrchestrator<HelloCities>().AddActivity<SayHello>();
+        string[] ids;
+        await using (var client = await TestHost.StartAsync(azurite, Tasks, configure: o => { o.PartitionCount = 1; o.WorkerEnabled = false; }, hubName: hub))
+        {
+            ids = [await client.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloCities)), await client.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloCities))];
+
+            // The two starts as one shared message that was received once and came back (as after a failing member or a dead host).
+            var queue = client.Hub.Store.ControlQueues[0];
+            var received = (await queue.ReceiveMessagesAsync(10)).Value;
+            Assert.Equal(2, received.Length);
+            await queue.SendMessageAsync("[" + string.Join(",", received.Select(m => m.MessageText)) + "]");
+            foreach (var m in received)
+            {
+                await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt);
+            }
+
+            var batch = (await queue.ReceiveMessageAsync()).Value;
+            await queue.UpdateMessageAsync(batch.MessageId, batch.PopReceipt, visibilityTimeout: TimeSpan.Zero);
+        }
+
+        // Received again it counts 2: past a dequeue limit of 1 for the batch, not for either start once they go alone.
+        await using var worker = await TestHost.StartAsync(azurite, Tasks, configure: o => { o.PartitionCount = 1; o.MaxDequeueCount = 1; }, hubName: hub);
+        foreach (string id in ids)
+        {
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, (await worker.WaitForCompletionAsync(id)).RuntimeStatus);
+        }
+    }
+
+    [Fact]
     public async Task Starts_waiting_behind_a_send_go_together_in_one_message_without_holding_the_start_gate_and_all_run_and_the_message_goes_once_all_are_done()
     {
         var puts = new HeldFirstPut();

@@ -159,6 +159,21 @@ internal sealed class ControlQueueListeners(
                         continue;
                     }
 
+                    if (messages.Count > 1 && raw.DequeueCount > 1)
+                    {
+                        // A batch of starts came back (a member's step kept failing, or a host died): its starts go on
+                        // alone, so a failing or poisoned start takes no other with it. Same ids: a start already
+                        // recorded is dropped as a duplicate; a crash before the delete only splits it again.
+                        foreach (var one in messages)
+                        {
+                            await queue.SendMessageAsync(await store.ToQueueTextAsync(one with { NewInstance = false }), null, TimeSpan.FromSeconds(-1), cancellationToken);
+                        }
+
+                        await trigger.CompleteAsync(cancellationToken);
+                        Wake(partition);
+                        continue;
+                    }
+
                     // A batch of starts is one queue message: each instance holds a share of it.
                     var shared = messages.Count > 1 ? new SharedQueueMessage(trigger, messages.Count) : null;
                     foreach (var one in messages)
