@@ -444,6 +444,16 @@ public sealed class WorkflowApiTests(ServiceFixture fixture)
         Assert.Equal(2, (await IdsAsync("escalation=0")).Count);
         Assert.Equal([late], await IdsAsync("overdue=true&top=1")); // the first page holds no match: the next is read
 
+        // A terminated instance keeps its last custom status (open steps and all), but waits for nothing.
+        using (var terminate = await fixture.Admin.PostAsync($"/runtime/webhooks/durabletask/instances/{late}/terminate?reason=test", null))
+        {
+            Assert.True(terminate.IsSuccessStatusCode);
+        }
+
+        await Http.WaitForStatusAsync(Staff, late, "Terminated");
+        Assert.Empty(await IdsAsync("overdue=true"));
+        Assert.Equal([onTime], await IdsAsync("escalation=0"));
+
         using var bad = await fixture.Auditor.GetAsync($"/api/workflows?tag.community={c}&escalation=9");
         var problem = await bad.ProblemAsync(400);
         Assert.Equal(("escalation", "range"), ((string?)problem["field"], (string?)problem["rule"]));

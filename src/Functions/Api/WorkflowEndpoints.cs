@@ -343,8 +343,10 @@ public static class WorkflowEndpoints
             // Properties of the open steps (the custom status), not columns: pages are read and filtered until `top`
             // match or MaxFilteredPages were read, so matches further on are not hidden behind an empty answer.
             var now = time.GetUtcNow();
-            bool Matches(OrchestrationMetadata m) => Json.Status(m.SerializedCustomStatus) is { } s && s.OpenSteps.Any(o =>
-                (overdue is null || (o.DueAt < now) == overdue) && o.EscalationLevel >= (minEscalation ?? 0));
+            // Only a running instance has open steps: an ended one keeps its last custom status, steps and all.
+            bool Matches(OrchestrationMetadata m) => m.RuntimeStatus == OrchestrationRuntimeStatus.Running
+                && Json.Status(m.SerializedCustomStatus)?.OpenSteps is { } open
+                && open.Any(o => (overdue is null || (o.DueAt < now) == overdue) && o.EscalationLevel >= (minEscalation ?? 0));
             var matches = page.Where(Matches).ToList();
             for (int read = 1; matches.Count < top && next is not null && read < MaxFilteredPages; read++)
             {
