@@ -153,11 +153,6 @@ internal sealed class OrchestrationStepRunner(
     }
 
     /// <summary>
-    /// A busy step that changes nothing callers filter on is not projected: the next idle or changing step writes the
-    /// view, so it is current whenever the instance rests. Written in the background while the instance is busy; when
-    /// it rests or ends, callers must see it, so the step waits for it.
-    /// </summary>
-    /// <summary>
     /// The first step after a load that writes no view of its own rewrites it once from the committed state: a host may
     /// have died between a step's commit and its view. Never over a view of another execution (a client's new start).
     /// </summary>
@@ -170,6 +165,11 @@ internal sealed class OrchestrationStepRunner(
         }
     }
 
+    /// <summary>
+    /// A busy step that changes nothing callers filter on is not projected: the next idle or changing step writes the
+    /// view, so it is current whenever the instance rests. Written in the background while the instance is busy; when
+    /// it rests or ends, callers must see it, so the step waits for it.
+    /// </summary>
     private async Task ProjectAsync(InstanceSession session, StepPlan plan, InstanceState? previous, CancellationToken token)
     {
         bool busy;

@@ -18,18 +18,15 @@ internal sealed class ProjectionWriter(TaskHubStore store, ILogger logger)
     /// <summary>
     /// Rewrites the view of a state loaded from storage when it may lag behind (a host died between a step's commit and
     /// its view). The view is left alone when it already names another execution: a finished instance started again
-    /// by a client, whose new start is still on its way.
+    /// by a client, whose new start is still on its way, and not written when it is gone (the instance was purged).
     /// </summary>
     public async Task RepairAsync(InstanceState state, CancellationToken token)
     {
         var row = await store.Instances.GetEntityIfExistsAsync<TableEntity>(state.InstanceId, string.Empty, ["ExecutionId"], token);
         try
         {
-            if (!row.HasValue)
-            {
-                await store.Instances.AddEntityAsync(InstanceEntity.From(state), token);
-            }
-            else if (row.Value!.GetString("ExecutionId") == state.ExecutionId)
+            // No view means a purge (a client or a parent writes the view before the start is sent): never recreate it.
+            if (row.HasValue && row.Value!.GetString("ExecutionId") == state.ExecutionId)
             {
                 await store.Instances.UpdateEntityAsync(InstanceEntity.From(state), row.Value.ETag, TableUpdateMode.Replace, token);
             }

@@ -117,7 +117,8 @@ public static class SubmissionEndpoints
                 var pending = ToResponse(outcome);
                 return Results.Json(pending, statusCode: 202).WithLocation(pending.OutcomeUri);
             case SubmissionStatus.Rejected when Governance.Workflows.Common.StateConflictRules.Contains(decision?.Rule):
-                // The body is fine but what it names is not in the state it needs (yet): the same body may be taken later.
+                // The body is fine but what it names is not in the state it needs (yet): the same body may be taken later,
+                // under a new Idempotency-Key (this refusal stays the answer to its own key).
                 return Problems.Result(409, "Conflict", decision!.MessageEn ?? "The submission conflicts with the current state.", decision.MessageZh ?? "提交与当前状态冲突。",
                     decision.Field, decision.Rule, extra);
             case SubmissionStatus.Rejected:

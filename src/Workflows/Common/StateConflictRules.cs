@@ -2,7 +2,8 @@ namespace Governance.Workflows.Common;
 
 /// <summary>
 /// Rules a submission breaks not by its own content but by the state of something else it names (e.g. a project not
-/// yet at the step the submission is for): the same body may be taken later, so the API answers 409 Conflict rather
+/// yet at the step the submission is for): the same body may be taken later (under a new idempotency key, as a refusal
+/// stays the answer to its own), so the API answers 409 Conflict rather
 /// than 400.
 /// </summary>
 public static class StateConflictRules
