@@ -19,6 +19,24 @@ public sealed class AuditTrailTests(AzuriteFixture azurite)
     private Task<TestHost> StartAsync(TimeProvider? clock = null, bool digests = false)
         => TestHost.StartAsync(azurite, Tasks, clock, services: s => s.AddAuditTrail(digests));
 
+    [Theory]
+    [InlineData("!head")]
+    [InlineData("!digest")]
+    public async Task An_instance_whose_id_is_a_name_the_digest_store_uses_itself_is_digested_and_verified_like_any_other(string id)
+    {
+        await using var host = await StartAsync(new FakeTimeProvider(Start));
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloCities), null, new StartOrchestrationOptions(id));
+        await host.WaitForCompletionAsync(id);
+        var trail = host.Services.GetRequiredService<AuditTrail>();
+
+        var first = await trail.CreateDigestAsync(Start.UtcDateTime, default);
+        var second = await trail.CreateDigestAsync(Start.UtcDateTime.AddDays(1), default);
+
+        Assert.Equal([first.Id, second.Id], (await trail.ListDigestsAsync()).Select(d => d.Id));
+        Assert.Equal(first.Document, (await trail.GetDigestAsync(first.Id))!.Document);
+        Assert.True((await trail.VerifyAsync(id)).Intact);
+    }
+
     [Fact]
     public async Task Bookkeeping_leaves_no_record_and_a_linked_child_is_named()
     {

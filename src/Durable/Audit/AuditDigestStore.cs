@@ -30,6 +30,9 @@ internal sealed class AuditDigestStore(TableClient digests)
     private const string DigestPartition = "!digest";
     private const string ChainHeadPartition = "!head";
     private const string ChainHeadRow = "digest";
+
+    /// <summary>An instance's entries: prefixed, so no instance id (which may start with "!") meets the store's own partitions.</summary>
+    private static string EntriesPartition(string instanceId) => "i|" + instanceId;
     private const int MaxInline = 30_000;
     private const int MaxAttempts = 8;
     private Task? created;
@@ -52,12 +55,17 @@ internal sealed class AuditDigestStore(TableClient digests)
         {
             var read = await digests.GetEntityIfExistsAsync<TableEntity>(ChainHeadPartition, ChainHeadRow, cancellationToken: cancellationToken);
             var chainHead = read.HasValue ? read.Value : null;
-            var latest = chainHead is not null ? await ParseAsync(chainHead, cancellationToken) : (await ListAsync(cancellationToken)).LastOrDefault(); // digests from before the chain-head row
-            if (latest is not null && string.CompareOrdinal(latest.Id, id) >= 0)
+            var latest = chainHead is not null ? await ParseAsync(chainHead, cancellationToken) : null;
+            if (latest is not null)
             {
-                // This period (or a later one) already has its digest: adopt it rather than write a second that forks the chain.
+                // The latest digest's own rows may be missing (its writer died after claiming the chain head): finish
+                // them before anything names it, or it would be named by its successor yet listed nowhere.
                 await CompleteAsync(latest, cancellationToken);
-                return latest;
+                if (string.CompareOrdinal(latest.Id, id) >= 0)
+                {
+                    // This period (or a later one) already has its digest: adopt it rather than write a second that forks the chain.
+                    return latest;
+                }
             }
 
             var digest = new AuditDigest(id, at, AuditCanonicalForm.FormatChina(at), latest?.Sha256 ?? AuditRecord.GenesisHash,
@@ -106,7 +114,7 @@ internal sealed class AuditDigestStore(TableClient digests)
         var digest = JsonSerializer.Deserialize<AuditDigest>(stored.Document, DurableJson.Options)!;
         foreach (var head in digest.Heads)
         {
-            await digests.UpsertEntityAsync(new TableEntity(head.InstanceId, stored.Id) { ["Seq"] = head.Sequence, ["Hash"] = head.Hash }, TableUpdateMode.Replace, cancellationToken);
+            await digests.UpsertEntityAsync(new TableEntity(EntriesPartition(head.InstanceId), stored.Id) { ["Seq"] = head.Sequence, ["Hash"] = head.Hash }, TableUpdateMode.Replace, cancellationToken);
         }
 
         try
@@ -148,7 +156,8 @@ internal sealed class AuditDigestStore(TableClient digests)
     {
         await EnsureCreatedAsync(cancellationToken);
         var list = new List<AuditDigestEntry>();
-        await foreach (var row in digests.QueryAsync<TableEntity>(e => e.PartitionKey == instanceId, cancellationToken: cancellationToken))
+        string partition = EntriesPartition(instanceId);
+        await foreach (var row in digests.QueryAsync<TableEntity>(e => e.PartitionKey == partition, cancellationToken: cancellationToken))
         {
             list.Add(new AuditDigestEntry(row.RowKey, row.GetInt64("Seq") ?? 0, row.GetString("Hash") ?? string.Empty));
         }
@@ -159,8 +168,7 @@ internal sealed class AuditDigestStore(TableClient digests)
     private async Task<StoredAuditDigest> ParseAsync(TableEntity row, CancellationToken cancellationToken)
     {
         string id = row.GetString("Id") ?? row.RowKey; // the chain-head row names its digest; a digest row is keyed by it
-        string document = row.GetString("Document")
-            ?? await ReadLargeDocumentAsync(row.GetString("DocPartition") ?? "!doc|" + id, cancellationToken);
+        string document = row.GetString("Document") ?? await ReadLargeDocumentAsync(row.GetString("DocPartition")!, cancellationToken);
         return new StoredAuditDigest(id, row.GetDateTime("CreatedAt") ?? default, row.GetInt32("HeadCount") ?? 0, row.GetString("Sha256") ?? string.Empty, document);
     }
 
