@@ -80,4 +80,25 @@ public sealed class JointCommitteeApiTests(ServiceFixture fixture) : GovernanceS
 
         Assert.Equal("memberUnits", (string?)(await start.ProblemAsync(400))["field"]);
     }
+
+    [Fact]
+    public async Task Rules_given_in_a_start_request_are_refused_before_anything_starts()
+    {
+        // A weight past 1 would have refused every year-end assessment, so the year could never end.
+        string id = "rules-" + Guid.NewGuid().ToString("N")[..8];
+        using var start = await Staff.PostAsync($"/api/workflows/joint-committee?instanceId={id}", Http.Json(new
+        {
+            street = "浏河镇", community = "浏河社区", year = 2026, memberUnits = new[] { "镇派出所", "镇城管中队", "镇卫生院" },
+            rules = new
+            {
+                escalation = new { remindWorkingDaysBefore = new[] { 3, 0 }, supervisorAfterWorkingDays = 1, streetOfficeAfterWorkingDays = 5, districtAfterWorkingDays = 10 },
+                scheduleWorkingDays = 10, noticeCalendarDays = 7, minutesWorkingDays = 5, claimWorkingDays = 2, taskCompletionWeight = 2,
+                assessmentDueDayOfDecember = 31, publicityWorkingDays = 5, objectionRulingWorkingDays = 5,
+            },
+        }));
+
+        Assert.Equal("rules", (string?)(await start.ProblemAsync(400))["field"]);
+        using var none = await Staff.GetAsync($"/api/workflows/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+    }
 }

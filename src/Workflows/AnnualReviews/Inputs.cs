@@ -66,6 +66,12 @@ public sealed record TwoWayEvaluationInput(
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (Rules is not null)
+        {
+            // The settings an instance runs with are the service's (checked when it starts), snapshotted each year.
+            yield return new ValidationResult("rules come from the service's settings and cannot be given in a start request (流程规则取自服务配置，启动时不能指定).", [nameof(Rules)]);
+        }
+
         if (string.IsNullOrWhiteSpace(Street))
         {
             yield return new ValidationResult("street is required (街道必填).", [nameof(Street)]);
@@ -108,6 +114,12 @@ public sealed record EvaluationMeetingInput(
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (Rules is not null)
+        {
+            // The settings an instance runs with are the service's (checked when it starts), snapshotted each year.
+            yield return new ValidationResult("rules come from the service's settings and cannot be given in a start request (流程规则取自服务配置，启动时不能指定).", [nameof(Rules)]);
+        }
+
         if (string.IsNullOrWhiteSpace(Street) || string.IsNullOrWhiteSpace(Community))
         {
             yield return new ValidationResult("street and community are required (街道和社区必填).", [nameof(Street), nameof(Community)]);
